@@ -174,6 +174,11 @@ export const catalogue = {
     summary: 'A dependency mapping does not fit the partitions of the two assets.',
     message: ({ detail }) => detail,
   }),
+  'partition-definition-invalid': entry<{ detail: string }>({
+    severity: 'error',
+    summary: 'A partition definition is inconsistent (start after end, misaligned start, nested multi, …).',
+    message: ({ detail }) => detail,
+  }),
   'invalid-partition-key': entry<{ key: string; partitions: string; detail: string }>({
     severity: 'error',
     summary: 'A partition key is not a key of the partition definition.',
