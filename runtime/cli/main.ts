@@ -39,6 +39,7 @@ function program(): Command {
     .description('Show what changes between another git revision and the working tree: added, removed and changed things, and every downstream asset affected.')
     .option('--project <dir>', 'project folder', '.')
     .option('--base <ref>', 'git revision to compare against', 'HEAD')
+    .option('--env <name>', 'environment overlay to apply (default: $WEIR_ENV)')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'))
     .action(planCommand);
 

@@ -64,14 +64,14 @@ export async function readReferencedFiles(checked: CheckedProject): Promise<Map<
   return contents;
 }
 
-export interface CheckResult extends CheckedProject {
-  /** Present when there are no errors. */
-  plan?: Plan;
+/** Compiles a project that validated without errors. */
+export async function compileChecked(checked: CheckedProject, environment: string | undefined): Promise<Plan> {
+  const fileContents = await readReferencedFiles(checked);
+  return compile({ ctx: checked.ctx, environment, fileContents });
 }
 
-export async function checkProject(root: string, opts: { environment?: string; load?: LoadOptions } = {}): Promise<CheckResult> {
-  const checked = checkLoaded(await loadProject(root, opts.load));
-  if (hasErrors(checked.diagnostics)) return checked;
-  const fileContents = await readReferencedFiles(checked);
-  return { ...checked, plan: compile({ ctx: checked.ctx, environment: opts.environment, fileContents }) };
+/** The text of a project file by its relative path, for diagnostic excerpts. */
+export function sourceLookup(loaded: LoadedProject): (file: string) => string | undefined {
+  const docs = new Map([loaded.config, ...loaded.specs].filter((d) => d !== undefined).map((d) => [d.file, d.text]));
+  return (file) => docs.get(file);
 }
