@@ -130,10 +130,10 @@ export const catalogue = {
     summary: 'Dependencies form a cycle.',
     message: ({ cycle }) => `dependency cycle: ${cycle.join(' → ')}`,
   }),
-  'resource-kind-mismatch': entry<{ step: string; resource: string; actual: string; expected: string }>({
+  'resource-kind-mismatch': entry<{ user: string; resource: string; actual: string; expected: string }>({
     severity: 'error',
     summary: 'A step or check uses a resource of the wrong kind.',
-    message: (a) => `a \`${a.step}\` step needs a \`${a.expected}\` resource, but \`${a.resource}\` is \`${a.actual}\``,
+    message: (a) => `${a.user} needs a \`${a.expected}\` resource, but resource \`${a.resource}\` is of kind \`${a.actual}\``,
   }),
   'file-not-found': entry<{ path: string }>({
     severity: 'error',

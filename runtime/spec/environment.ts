@@ -15,7 +15,7 @@ export function applyEnvironment(model: ProjectModel, environment: string | unde
   const resources: Layer['resources'] = {};
   for (const [name, decl] of model.resources) {
     const patch = isRecord(overlay.resources) ? overlay.resources[name] : undefined;
-    resources[name] = merge(decl.value as Record<string, unknown>, isRecord(patch) ? patch : {});
+    resources[name] = merge(decl.value as unknown as Record<string, unknown>, isRecord(patch) ? patch : {});
   }
   const pools: Layer['pools'] = {};
   for (const [name, decl] of model.pools) {

@@ -140,7 +140,13 @@ function toDiagnostic(doc: SourceDocument, e: ErrorObject, path: KeyPath): Diagn
     case 'anyOf':
       return compositeDiagnostic(e, parent, at(path, true));
     case 'not':
-      return diagnostic('schema-value', { detail: notMessage(parent) }, at(path, true));
+      return diagnostic('schema-value', { detail: notMessage(e.schema) }, at(path, true));
+    case 'false schema': {
+      // `dependentSchemas/A/properties/B/false schema`: A and B exclude each other.
+      const m = /dependentSchemas\/([^/]+)\/properties\/([^/]+)\/false schema$/.exec(e.schemaPath);
+      if (m) return diagnostic('schema-value', { detail: `give either ${code(m[2])} or ${code(m[1])}, not both` }, at(path, true));
+      return diagnostic('schema-unknown-property', { property: String(path[path.length - 1]) }, at(path, true));
+    }
     default:
       return diagnostic('schema-value', { detail: `${lastKey(path)}${e.message ?? 'is not valid'}` }, at(path));
   }
@@ -168,8 +174,9 @@ function compositeDiagnostic(e: ErrorObject, parent: Record<string, unknown>, pl
   return diagnostic('schema-value', { detail: 'does not match any of the allowed forms' }, place);
 }
 
-function notMessage(parent: Record<string, unknown>): string {
-  const not = parent.not as { required?: string[]; anyOf?: { required?: string[] }[] } | undefined;
-  const names = not?.required ?? not?.anyOf?.flatMap((b) => b.required ?? []);
-  return names?.length ? `${names.map(code).join(' and ')} may not be given together here` : 'has a combination of fields that is not allowed';
+/** `not: { properties: { A: false, B: false } }` means "at least one of A, B": name them. */
+function notMessage(schema: unknown): string {
+  const props = (schema as { properties?: Record<string, unknown> } | undefined)?.properties;
+  const names = props ? Object.keys(props).filter((k) => props[k] === false) : [];
+  return names.length ? `missing a field: give ${names.length > 1 ? 'one of ' : ''}${names.map(code).join(' or ')}` : 'has a combination of fields that is not allowed';
 }

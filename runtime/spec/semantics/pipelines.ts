@@ -69,7 +69,7 @@ function checkTasks(ctx: CheckContext, decl: Decl<Pipeline>): void {
       if (graph.has(need)) graph.addEdge(need, name);
       else {
         const at = placeOf(decl, {}, 'tasks', name, 'needs', i);
-        ctx.report(diagnostic('unknown-reference', { what: `task of pipeline \`${decl.name}\``, name: need, suggestion: closest(need, Object.keys(tasks)) }, at));
+        ctx.report(diagnostic('unknown-reference', { what: 'task', name: need, suggestion: closest(need, Object.keys(tasks)) }, at));
       }
     });
   }
@@ -124,7 +124,18 @@ function checkTargetPartition(ctx: CheckContext, decl: Decl<unknown>, pipelineNa
   if (partition === 'previous' || partition === 'current' || partition.includes('${')) return;
   const parsed = parseKey(partitions, partition);
   if (!parsed.ok) {
-    const label = typeof pipeline.value.partitions === 'string' ? pipeline.value.partitions : `the partitions of pipeline ${pipelineName}`;
+    const label = partitionsLabel(ctx, pipeline.value, selected);
     ctx.report(diagnostic('invalid-partition-key', { key: partition, partitions: label, detail: parsed.detail }, at));
   }
+}
+
+/** How a user refers to a pipeline's partitions: the definition's name where there is one. */
+function partitionsLabel(ctx: CheckContext, pipeline: Pipeline, selected: Iterable<string>): string {
+  if (typeof pipeline.partitions === 'string') return pipeline.partitions;
+  for (const name of selected) {
+    const p = ctx.model.assets.get(name)?.value.partitions;
+    if (typeof p === 'string') return p;
+    if (p) return `the partitions of asset ${name}`;
+  }
+  return 'its partitions';
 }

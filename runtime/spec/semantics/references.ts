@@ -63,14 +63,14 @@ function checkSensor(ctx: CheckContext, decl: Decl<Sensor>): void {
 function resourceNeed(site: StepSite): { kind: string; label: string } | undefined {
   if (site.kind === 'check') {
     const c = site.check;
-    return c.kind === 'command' ? undefined : { kind: 'postgres', label: `${c.kind} check` };
+    return c.kind === 'command' ? undefined : { kind: 'postgres', label: `a \`${c.kind}\` check` };
   }
   const step: Step = site.step;
   switch (step.kind) {
     case 'sql':
-      return { kind: 'postgres', label: 'sql' };
+      return { kind: 'postgres', label: 'a `sql` step' };
     case 'http':
-      return { kind: 'http', label: 'http' };
+      return { kind: 'http', label: 'an `http` step' };
     case 'command':
     case 'node':
     case 'wait':
@@ -93,7 +93,7 @@ function checkStep(ctx: CheckContext, site: StepSite): void {
     if (known(ctx, 'resource', resource, ctx.model.resources, at)) {
       const actual = ctx.model.resources.get(resource)!.value.kind;
       if (actual !== need.kind) {
-        ctx.report(diagnostic('resource-kind-mismatch', { step: need.label, resource, actual, expected: need.kind }, at));
+        ctx.report(diagnostic('resource-kind-mismatch', { user: need.label, resource, actual, expected: need.kind }, at));
       }
     }
   }
