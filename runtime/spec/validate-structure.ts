@@ -1,28 +1,18 @@
 // The structural pass: JSON Schema (ajv, compiled once) over each document, with ajv's errors turned
 // into positioned diagnostics in the user's words. Composite errors (oneOf/anyOf/if) are reduced to
 // the errors of the variant the user evidently meant, so a typo inside a step says so.
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import projectSchema from '../../schema/project.schema.json' with { type: 'json' };
-import specSchema from '../../schema/spec.schema.json' with { type: 'json' };
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { diagnostic, type Diagnostic, type KeyPath } from './diagnostics.ts';
 import type { SourceDocument } from './load.ts';
 import { brokenKey } from './model.ts';
 import { closest } from './suggest.ts';
 import { DURATION_PATTERN } from './durations.ts';
+// Precompiled by runtime/build/generate-validators.ts: compiling the schemas at start-up costs ~350 ms.
+import * as validators from './generated/validators.js';
 
 type Which = 'project' | 'spec';
 
-let validators: Record<Which, ValidateFunction> | undefined;
-
-function compiled(): Record<Which, ValidateFunction> {
-  if (!validators) {
-    const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
-    ajv.addSchema(specSchema, 'spec.schema.json');
-    ajv.addSchema(projectSchema, 'project.schema.json');
-    validators = { spec: ajv.getSchema('spec.schema.json')!, project: ajv.getSchema('project.schema.json')! };
-  }
-  return validators;
-}
+const compiled: Record<Which, ValidateFunction> = { spec: validators.spec, project: validators.project };
 
 const SECTIONS = new Set(['resources', 'pools', 'partitions', 'assets', 'pipelines', 'schedules', 'sensors']);
 
@@ -33,7 +23,7 @@ export interface StructureResult {
 }
 
 export function validateStructure(doc: SourceDocument, which: Which): StructureResult {
-  const validate = compiled()[which];
+  const validate = compiled[which];
   const result: StructureResult = { diagnostics: [], invalid: new Set() };
   if (validate(doc.value)) return result;
   for (const e of reduce(validate.errors ?? [])) {
