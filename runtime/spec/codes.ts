@@ -93,6 +93,16 @@ export const catalogue = {
     summary: 'A required field is missing.',
     message: ({ property }) => `missing required field \`${property}\``,
   }),
+  'schema-exclusive': entry<{ field: string; other: string }>({
+    severity: 'error',
+    summary: 'Two fields that exclude each other are both given.',
+    message: (a) => `\`${a.field}\` and \`${a.other}\` cannot be used together: give one`,
+  }),
+  'schema-one-of-required': entry<{ fields: readonly string[] }>({
+    severity: 'error',
+    summary: 'None of several alternative fields is given.',
+    message: (a) => `needs one of ${list(a.fields)}`,
+  }),
   'schema-unknown-property': entry<{ property: string; suggestion?: string }>({
     severity: 'error',
     summary: 'A field is not part of the spec language.',

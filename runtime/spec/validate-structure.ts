@@ -44,33 +44,26 @@ function pointerToPath(pointer: string): (string | number)[] {
     .map((s) => (/^(0|[1-9][0-9]*)$/.test(s) ? Number(s) : s));
 }
 
-const COMPOSITE = new Set(['oneOf', 'anyOf']);
-
 /**
- * Keeps the errors a person needs: for each oneOf/anyOf, only the branch that matches the value's shape
- * and fails least; `if` and wrapper errors go; ajv's double report of property names becomes one.
+ * Keeps the errors a person needs, following the conventions written in spec.schema.json's `$comment`:
+ * `if` errors only repeat that a variant failed; an `anyOf` of type alternatives (a name or an inline
+ * definition) is reported by what went wrong inside the alternative the value has the type of, or,
+ * when the value has none of the types, by one error naming them all. ajv reports property names twice.
  */
 function reduce(errors: ErrorObject[]): ErrorObject[] {
   let kept = errors.filter((e) => e.keyword !== 'if' && !(e.keyword !== 'propertyNames' && 'propertyName' in e));
-  const composites = kept.filter((e) => COMPOSITE.has(e.keyword)).sort((a, b) => b.schemaPath.length - a.schemaPath.length);
-  for (const c of composites) {
-    if (!kept.includes(c)) continue;
-    const prefix = `${c.schemaPath}/`;
-    const inside = kept.filter((e) => e.schemaPath.startsWith(prefix));
-    const branches = new Map<string, ErrorObject[]>();
-    for (const e of inside) {
-      const branch = e.schemaPath.slice(prefix.length).split('/')[0]!;
-      branches.set(branch, [...(branches.get(branch) ?? []), e]);
+  for (const any of kept.filter((e) => e.keyword === 'anyOf')) {
+    const at = any.instancePath;
+    const typeErrors = kept.filter((e) => e.keyword === 'type' && e.instancePath === at);
+    const deeper = kept.filter((e) => e !== any && !typeErrors.includes(e) && (e.instancePath === at || e.instancePath.startsWith(`${at}/`)));
+    if (deeper.length > 0) {
+      kept = kept.filter((e) => e !== any && !typeErrors.includes(e));
+    } else if (typeErrors.length > 0) {
+      const types = [...new Set(typeErrors.flatMap((e) => String((e.params as { type: unknown }).type).split(',')))];
+      const merged: ErrorObject = { ...typeErrors[0]!, params: { type: types } };
+      kept = kept.filter((e) => e !== any && !typeErrors.includes(e));
+      kept.push(merged);
     }
-    // A branch with a type error on the value itself describes another shape (e.g. the string form of a dep).
-    const candidates = [...branches.values()].filter((errs) => !errs.some((e) => e.keyword === 'type' && e.instancePath === c.instancePath));
-    const onlyMissing = candidates.length > 1 && candidates.every((errs) => errs.every((e) => e.keyword === 'required' && e.instancePath === c.instancePath));
-    let keep: ErrorObject[] = [];
-    if (inside.length > 0 && candidates.length > 0 && !onlyMissing) {
-      keep = candidates.reduce((best, errs) => (errs.length < best.length ? errs : best));
-    }
-    kept = kept.filter((e) => !inside.includes(e) || keep.includes(e));
-    if (keep.length > 0) kept = kept.filter((e) => e !== c);
   }
   return kept;
 }
@@ -126,15 +119,17 @@ function toDiagnostic(doc: SourceDocument, e: ErrorObject, path: KeyPath): Diagn
     case 'pattern':
       if (params.pattern === DURATION_PATTERN) return diagnostic('invalid-duration', { value: String(e.data) }, at(path));
       return diagnostic('schema-value', { detail: `${code(e.data)} does not have the expected form${parent.description ? ` (${String(parent.description).replace(/\.$/, '')})` : ''}` }, at(path));
-    case 'oneOf':
     case 'anyOf':
-      return compositeDiagnostic(e, parent, at(path, true));
-    case 'not':
-      return diagnostic('schema-value', { detail: notMessage(e.schema) }, at(path, true));
+      return diagnostic('schema-value', { detail: 'does not match any of the allowed forms' }, at(path, true));
+    case 'not': {
+      const names = alternatives(e.schema);
+      if (names.length) return diagnostic('schema-one-of-required', { fields: names }, at(path, true));
+      return diagnostic('schema-value', { detail: 'has a combination of fields that is not allowed' }, at(path, true));
+    }
     case 'false schema': {
       // `dependentSchemas/A/properties/B/false schema`: A and B exclude each other.
       const m = /dependentSchemas\/([^/]+)\/properties\/([^/]+)\/false schema$/.exec(e.schemaPath);
-      if (m) return diagnostic('schema-value', { detail: `give either ${code(m[2])} or ${code(m[1])}, not both` }, at(path, true));
+      if (m) return diagnostic('schema-exclusive', { field: m[2]!, other: m[1]! }, at(path, true));
       return diagnostic('schema-unknown-property', { property: String(path[path.length - 1]) }, at(path, true));
     }
     default:
@@ -147,26 +142,8 @@ function lastKey(path: KeyPath): string {
   return last === undefined ? '' : typeof last === 'number' ? `item ${last + 1} ` : `${code(last)} `;
 }
 
-function requiredSets(branches: unknown): string[][] | undefined {
-  if (!Array.isArray(branches)) return undefined;
-  const sets = branches.map((b) => (b && typeof b === 'object' && Array.isArray((b as { required?: unknown }).required) ? ((b as { required: string[] }).required) : undefined));
-  return sets.every((s) => s !== undefined) ? (sets as string[][]) : undefined;
-}
-
-function compositeDiagnostic(e: ErrorObject, parent: Record<string, unknown>, place: ReturnType<SourceDocument['place']>): Diagnostic {
-  const sets = requiredSets(parent[e.keyword]);
-  if (sets) {
-    const names = sets.map((s) => s.map(code).join(' and ')).join(', ');
-    const passing = (e.params as { passingSchemas?: unknown }).passingSchemas;
-    const detail = Array.isArray(passing) ? `give only one of ${names}, not several` : `give one of ${names}`;
-    return diagnostic('schema-value', { detail }, place);
-  }
-  return diagnostic('schema-value', { detail: 'does not match any of the allowed forms' }, place);
-}
-
-/** `not: { properties: { A: false, B: false } }` means "at least one of A, B": name them. */
-function notMessage(schema: unknown): string {
+/** `not: { properties: { A: false, B: false } }` means "at least one of A, B": their names. */
+function alternatives(schema: unknown): string[] {
   const props = (schema as { properties?: Record<string, unknown> } | undefined)?.properties;
-  const names = props ? Object.keys(props).filter((k) => props[k] === false) : [];
-  return names.length ? `missing a field: give ${names.length > 1 ? 'one of ' : ''}${names.map(code).join(' or ')}` : 'has a combination of fields that is not allowed';
+  return props ? Object.keys(props).filter((k) => props[k] === false) : [];
 }

@@ -1,0 +1,172 @@
+// Cron expressions and time zones of schedules: their problems in plain words, and when a schedule fires.
+//
+// Schedules run as Temporal Schedules, so this module describes what Temporal will do, not what croner or Vixie
+// cron would do where they differ:
+// - the wall clock is matched literally: a time that does not exist on a spring-forward day does not fire that day
+//   (`30 2 * * *` in Europe/Berlin skips 2026-03-29), and a time that occurs twice on a fall-back day fires twice
+//   (`30 2 * * *` fires at 02:30+02:00 and 02:30+01:00 on 2026-10-25);
+// - a day-of-month and a day-of-week that are both restricted must both match (`0 0 13 * FRI` is Friday the 13th);
+// - only standard fields: numbers, three-letter names, `*`, `,`, `-` and `/` (no `L`, `W`, `#`, `?`).
+import { Cron } from 'croner';
+import { DAY, HOUR, formatInstant } from './local-time.ts';
+import { closest } from './suggest.ts';
+import { resolvedZone, zoneClock } from './zone-time.ts';
+
+const NICKNAMES: Record<string, string> = {
+  '@yearly': '0 0 1 1 *',
+  '@annually': '0 0 1 1 *',
+  '@monthly': '0 0 1 * *',
+  '@weekly': '0 0 * * 0',
+  '@daily': '0 0 * * *',
+  '@midnight': '0 0 * * *',
+  '@hourly': '0 * * * *',
+};
+
+interface Field {
+  name: string;
+  min: number;
+  max: number;
+  /** Three-letter names, the first standing for `min`. */
+  names?: readonly string[];
+}
+
+const SECONDS: Field = { name: 'second', min: 0, max: 59 };
+const FIVE: readonly Field[] = [
+  { name: 'minute', min: 0, max: 59 },
+  { name: 'hour', min: 0, max: 23 },
+  { name: 'day-of-month', min: 1, max: 31 },
+  { name: 'month', min: 1, max: 12, names: ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'] },
+  // 7 is Sunday as well as 0.
+  { name: 'day-of-week', min: 0, max: 7, names: ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'] },
+];
+
+/** What is wrong with a cron expression, in plain words; undefined when it is fine. */
+export function checkCron(expr: string): string | undefined {
+  const text = expr.trim();
+  if (text === '') return 'the expression is empty';
+  if (text.startsWith('@')) {
+    return NICKNAMES[text] ? undefined : `unknown nickname \`${text}\`: use @hourly, @daily, @weekly, @monthly or @yearly`;
+  }
+  const parts = text.split(/\s+/);
+  if (parts.length !== 5 && parts.length !== 6) {
+    return `expected 5 fields (minute hour day-of-month month day-of-week), or 6 with seconds first, got ${parts.length}`;
+  }
+  const fields = parts.length === 6 ? [SECONDS, ...FIVE] : FIVE;
+  for (let i = 0; i < parts.length; i++) {
+    const problem = checkField(parts[i]!, fields[i]!);
+    if (problem) return problem;
+  }
+  let job: Cron;
+  try {
+    job = compile(text);
+  } catch (e) {
+    return `it cannot be read: ${(e as Error).message}`;
+  }
+  if (job.nextRun(new Date(Date.UTC(2000, 0, 1))) === null) return 'it never fires: no date matches its day and month fields';
+  return undefined;
+}
+
+function checkField(text: string, field: Field): string | undefined {
+  for (const item of text.split(',')) {
+    if (item === '') return `the ${field.name} field has an empty item in \`${text}\``;
+    const [base = '', step, extra] = item.split('/');
+    if (extra !== undefined) return `the ${field.name} field has more than one \`/\` in \`${item}\``;
+    if (step !== undefined) {
+      if (!/^\d+$/.test(step) || Number(step) < 1) return `the ${field.name} field's step must be a whole number of at least 1, got \`${step}\``;
+      if (base !== '*' && !base.includes('-')) {
+        return `a step follows \`*\` or a range: write \`*/${step}\` or \`${base}-${field.max}/${step}\` in the ${field.name} field`;
+      }
+    }
+    if (base === '*') continue;
+    const [a = '', b, more] = base.split('-');
+    if (more !== undefined) return `the ${field.name} field has a malformed range \`${base}\``;
+    const lo = fieldValue(a, field);
+    if (typeof lo === 'string') return lo;
+    if (b === undefined) continue;
+    const hi = fieldValue(b, field);
+    if (typeof hi === 'string') return hi;
+    if (hi < lo) return `the ${field.name} field's range \`${base}\` runs backwards; split it, e.g. \`${a}-${field.max},${field.min}-${b}\``;
+  }
+  return undefined;
+}
+
+function fieldValue(text: string, field: Field): number | string {
+  if (/^\d+$/.test(text)) {
+    const n = Number(text);
+    return n < field.min || n > field.max ? `the ${field.name} field must be ${field.min}–${field.max}, got ${text}` : n;
+  }
+  const named = field.names?.indexOf(text.toUpperCase()) ?? -1;
+  if (named >= 0) return field.min + named;
+  if (/[LW#?+]/.test(text)) {
+    return `\`${text}\` uses an extension (L, W, #, ?, +) that schedules do not support; use numbers, names, \`*\`, \`,\`, \`-\` and \`/\``;
+  }
+  const names = field.names ? ` or a name such as ${field.names[1]}` : '';
+  return `the ${field.name} field must be a number ${field.min}–${field.max}${names}, got \`${text}\``;
+}
+
+function compile(text: string): Cron {
+  // A zone without DST: wall-clock times are matched here and placed in the real zone by nextFires.
+  return new Cron(NICKNAMES[text] ?? text, { paused: true, timezone: 'UTC', domAndDow: true, mode: '5-or-6-parts' });
+}
+
+/**
+ * The next `count` times a schedule fires strictly after `from`, as ISO-8601 with the zone's offset
+ * (`2026-03-29T03:00:00+02:00`), the way Temporal fires them (see the module comment). Throws for an expression or
+ * zone that checkCron or checkTimeZone reject.
+ */
+export function nextFires(expr: string, timezone: string, from: Date, count: number): string[] {
+  const clock = zoneClock(timezone);
+  if (!clock) throw new Error(`unknown time zone \`${timezone}\``);
+  const problem = checkCron(expr);
+  if (problem) throw new Error(`invalid cron expression \`${expr}\`: ${problem}`);
+  const job = compile(expr.trim());
+  const after = from.getTime();
+  const found: number[] = [];
+  // Start early: the second pass through a repeated hour lies after `from` but reads an earlier wall-clock time.
+  let wall = clock.wallAt(after) - 3 * HOUR;
+  for (let guard = 0; guard < 1_000_000; guard++) {
+    const next = job.nextRun(new Date(wall));
+    if (!next) break;
+    wall = next.getTime();
+    // Every later wall-clock time lands at or after `wall` minus the largest offset around it.
+    const floor = wall - Math.max(clock.offsetAt(wall - DAY), clock.offsetAt(wall + DAY));
+    if (found.length >= count && found[count - 1]! < floor) break;
+    for (const t of clock.instantsOf(wall)) if (t > after) insertSorted(found, t);
+  }
+  return found.slice(0, count).map((t) => formatInstant(t, clock.offsetAt(t)));
+}
+
+function insertSorted(list: number[], value: number): void {
+  let i = list.length;
+  while (i > 0 && list[i - 1]! > value) i--;
+  list.splice(i, 0, value);
+}
+
+/**
+ * The expression in the grammar of Temporal's `cron_string`, which reads six fields as minute…year: a six-field
+ * expression here has seconds first, so it becomes seven fields with any year.
+ */
+export function temporalCronString(expr: string): string {
+  const text = expr.trim();
+  return text.split(/\s+/).length === 6 ? `${text} *` : text;
+}
+
+// Names as the tz database spells them: every part starts with a capital (`America/Port-au-Prince`, `Etc/GMT+5`).
+const TZDB_SPELLING = /^[A-Z][A-Za-z0-9_+-]*(?:\/[A-Z][A-Za-z0-9_+-]*)*$/;
+let supported: Set<string> | undefined;
+
+/**
+ * Whether a name is an IANA time zone. Accepted: the names Intl lists, `UTC`, and links the platform resolves when
+ * spelt as in the tz database (`Etc/GMT+5`, `US/Pacific`, and `Asia/Kolkata`, which Node's ICU lists as
+ * Asia/Calcutta). Intl ignores case but Temporal's server does not, so `europe/berlin` is refused with a suggestion.
+ */
+export function checkTimeZone(name: string): { ok: true } | { ok: false; suggestion?: string } {
+  supported ??= new Set(Intl.supportedValuesOf('timeZone'));
+  if (name === 'UTC' || supported.has(name)) return { ok: true };
+  const resolved = resolvedZone(name);
+  const caseOnly = resolved !== undefined && resolved !== name && resolved.toLowerCase() === name.toLowerCase();
+  if (resolved !== undefined && TZDB_SPELLING.test(name) && !caseOnly) return { ok: true };
+  if (resolved !== undefined && resolved !== name && TZDB_SPELLING.test(resolved)) return { ok: false, suggestion: resolved };
+  const suggestion = closest(name, supported);
+  return suggestion ? { ok: false, suggestion } : { ok: false };
+}
