@@ -129,7 +129,7 @@ export function describeYamlError(code: string, message: string): string {
     default:
       return lowerFirst(
         message
-          .replace(/ in YAML stream/, '')
+          .replace(/ in YAML (?:stream|document)(?::.*)?$/s, '')
           .replace(/\b([a-z]+(?:-[a-z]+)+|comma|scalar|anchor|tag|alias|comment) token\b/g, (_, t: string) => TOKEN_WORDS[t] ?? t)
           .replace(/\bUnexpected scalar at node end\b/, 'Unexpected value after the end of a value'),
       );

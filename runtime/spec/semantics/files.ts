@@ -12,10 +12,10 @@ const SCRIPT = /^(?!\/)[\w.@/-]+\.(?:mjs|cjs|js|ts|py|sh|sql|rb|r|jar)$/i;
 export function checkFiles(ctx: CheckContext): void {
   for (const site of stepSites(ctx)) {
     for (const ref of referencedFiles(site)) {
-      const place = placeOf(site.decl, {}, ...site.path, ...ref.path);
+      const place = () => placeOf(site.decl, {}, ...site.path, ...ref.path);
       const normal = normalizeProjectPath(ref.file);
-      if (normal === undefined) ctx.report(diagnostic('path-outside-project', { path: ref.file }, place));
-      else if (!ctx.files.has(normal)) ctx.report(diagnostic(ref.required ? 'file-not-found' : 'script-not-found', { path: ref.file }, place));
+      if (normal === undefined) ctx.report(diagnostic('path-outside-project', { path: ref.file }, place()));
+      else if (!ctx.files.has(normal)) ctx.report(diagnostic(ref.required ? 'file-not-found' : 'script-not-found', { path: ref.file }, place()));
     }
   }
 }

@@ -91,12 +91,12 @@ const PARAM_TYPES = {
 
 function checkParam(ctx: CheckContext, decl: Decl<Pipeline>, name: string, param: Param): void {
   if (param.default === undefined) return;
-  const at = placeOf(decl, {}, 'params', name, 'default');
+  const at = () => placeOf(decl, {}, 'params', name, 'default');
   const type = param.type as keyof typeof PARAM_TYPES;
   if (!PARAM_TYPES[type](param.default)) {
-    ctx.report(diagnostic('schema-type', { expected: type === 'date' ? 'a date (YYYY-MM-DD)' : `a value of type ${type}` }, at));
+    ctx.report(diagnostic('schema-type', { expected: type === 'date' ? 'a date (YYYY-MM-DD)' : `a value of type ${type}` }, at()));
   } else if (type === 'enum' && !(param.values ?? []).includes(param.default as string)) {
-    ctx.report(diagnostic('schema-enum', { allowed: (param.values ?? []).map(String), suggestion: closest(String(param.default), (param.values ?? []).map(String)) }, at));
+    ctx.report(diagnostic('schema-enum', { allowed: (param.values ?? []).map(String), suggestion: closest(String(param.default), (param.values ?? []).map(String)) }, at()));
   }
 }
 
@@ -116,16 +116,16 @@ function checkTargetPartition(ctx: CheckContext, decl: Decl<unknown>, pipelineNa
   if (!pipeline || ctx.model.broken.has(`pipelines\u0000${pipelineName}`)) return;
   const selected = ctx.selected(pipelineName);
   const partitions = pipelinePartitions(ctx.model, pipeline.value, selected);
-  const at = placeOf(decl, {}, ...path);
+  const at = () => placeOf(decl, {}, ...path);
   if (!partitions) {
-    ctx.report(diagnostic('schedule-partition-unpartitioned', { pipeline: pipelineName }, at));
+    ctx.report(diagnostic('schedule-partition-unpartitioned', { pipeline: pipelineName }, at()));
     return;
   }
   if (partition === 'previous' || partition === 'current' || partition.includes('${')) return;
   const parsed = parseKey(partitions, partition);
   if (!parsed.ok) {
     const label = partitionsLabel(ctx, pipeline.value, selected);
-    ctx.report(diagnostic('invalid-partition-key', { key: partition, partitions: label, detail: parsed.detail }, at));
+    ctx.report(diagnostic('invalid-partition-key', { key: partition, partitions: label, detail: parsed.detail }, at()));
   }
 }
 

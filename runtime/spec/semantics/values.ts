@@ -38,15 +38,21 @@ export function checkValues(ctx: CheckContext): void {
   }
 }
 
+// Projects repeat a handful of cron expressions and zones thousands of times; each is checked once.
+const cronProblems = new Map<string, string | undefined>();
+const zoneResults = new Map<string, ReturnType<typeof checkTimeZone>>();
+
 function cron(ctx: CheckContext, decl: Decl<unknown>, expr: string | undefined, path: (string | number)[]): void {
   if (expr === undefined) return;
-  const detail = checkCron(expr);
+  if (!cronProblems.has(expr)) cronProblems.set(expr, checkCron(expr));
+  const detail = cronProblems.get(expr);
   if (detail) ctx.report(diagnostic('invalid-cron', { value: expr, detail }, placeOf(decl, {}, ...path)));
 }
 
 function zone(ctx: CheckContext, decl: Decl<unknown>, name: string | undefined, path: (string | number)[]): void {
   if (name === undefined) return;
-  const result = checkTimeZone(name);
+  let result = zoneResults.get(name);
+  if (!result) zoneResults.set(name, (result = checkTimeZone(name)));
   if (!result.ok) ctx.report(diagnostic('invalid-timezone', { value: name, suggestion: result.suggestion }, placeOf(decl, {}, ...path)));
 }
 
