@@ -3,9 +3,12 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import * as standalone from 'ajv/dist/standalone/index.js';
+import { createRequire } from 'node:module';
 import projectSchema from '../../schema/project.schema.json' with { type: 'json' };
 import specSchema from '../../schema/spec.schema.json' with { type: 'json' };
+
+// ajv's standalone entry is CommonJS whose default export TypeScript cannot see through ESM interop.
+const standaloneCode = createRequire(import.meta.url)('ajv/dist/standalone') as (ajv: Ajv2020, refs: Record<string, string>) => string;
 
 export const VALIDATORS_FILE = fileURLToPath(new URL('../spec/generated/validators.js', import.meta.url));
 
@@ -16,7 +19,7 @@ export function generateValidators(): string {
   const ajv = new Ajv2020({ ...AJV_OPTIONS, code: { source: true, esm: true, lines: false } });
   ajv.addSchema(specSchema, 'spec.schema.json');
   ajv.addSchema(projectSchema, 'project.schema.json');
-  let code = standalone.default(ajv, { spec: 'spec.schema.json', project: 'project.schema.json' });
+  let code = standaloneCode(ajv, { spec: 'spec.schema.json', project: 'project.schema.json' });
   // ajv's ESM output still calls require() for its runtime helpers (CommonJS); give it one.
   const header = "import { createRequire } from 'node:module';\nconst require = createRequire(import.meta.url);";
   return `// Generated from schema/*.schema.json by runtime/build/generate-validators.ts — do not edit; run \`npm run gen:schema\`.\n// @ts-nocheck\n${header}\n${code.replace(/^"use strict";/, '')}\n`;

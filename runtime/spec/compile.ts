@@ -179,6 +179,8 @@ function compilePipeline(ctx: CheckContext, decl: Decl<Pipeline>, layer: Layer):
       required: param.required ?? param.default === undefined,
       description: param.description ?? null,
       values: param.values ?? null,
+      min: param.min ?? null,
+      max: param.max ?? null,
     };
   }
   return {

@@ -61,6 +61,8 @@ export interface PlanParam {
   required: boolean;
   description: string | null;
   values: unknown[] | null;
+  min: number | null;
+  max: number | null;
 }
 
 export interface PlanPipeline {
