@@ -17,12 +17,10 @@ export const sqlStep = defineExecutor<SqlStep>('sql', async (ctx, spec) => {
   const source = await sqlText(ctx, spec);
   const { text, params } = renderSql(source, ctx.values);
   const results = await runSql(ctx, ctx.sql(spec.resource), text, params);
+  // For a script, what its last statement did: the driver does not hand back every statement's
+  // result of a simple-protocol script, so a total would be wrong.
   const last = results[results.length - 1];
-  const metadata: Record<string, unknown> = {
-    command: last?.command ?? null,
-    rows_affected: results.reduce((sum, r) => sum + (r.count ?? 0), 0),
-  };
-  if (results.length > 1) metadata.statements = results.length;
+  const metadata: Record<string, unknown> = { command: last?.command ?? null, rows_affected: last?.count ?? 0 };
   if (last && last.rows.length > 0) metadata.preview = jsonSafe(last.rows.slice(0, PREVIEW_ROWS));
   return { metadata, outputs: {} };
 });
