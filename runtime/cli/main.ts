@@ -6,6 +6,7 @@ import { explainCommand } from './explain.ts';
 import { schemaCommand } from './schema.ts';
 import { planCommand } from './plan.ts';
 import { UsageError } from './usage-error.ts';
+import { ProjectInvalidError } from './project.ts';
 import { VERSION } from './version.ts';
 
 function program(): Command {
@@ -49,6 +50,89 @@ function program(): Command {
     .addOption(new Option('--print <which>', 'print a schema').choices(['project', 'spec']))
     .action(schemaCommand);
 
+  weir
+    .command('dev')
+    .description('Start the whole platform locally: PostgreSQL, Temporal, a worker; deploy the project and redeploy on change.')
+    .option('--project <dir>', 'project folder', '.')
+    .option('--port <n>', 'port for the console (once it exists)')
+    .option('--no-worker', 'do not start a worker (run `weir worker` separately)')
+    .action(async (opts) => (await import('./dev.ts')).devCommand(opts));
+
+  weir
+    .command('deploy')
+    .description('Record the compiled project as a new spec version and make it current.')
+    .option('--project <dir>', 'project folder', '.')
+    .option('--env <name>', 'environment overlay to apply (default: $WEIR_ENV)')
+    .option('--dry-run', 'compile and report, change nothing')
+    .action(async (opts) => (await import('./operate.ts')).deployCommand(opts));
+
+  weir
+    .command('worker')
+    .description("Run a worker for the project's task queue (any number can run).")
+    .option('--project <dir>', 'project folder', '.')
+    .option('--concurrency <n>', 'steps run at once by this worker', undefined)
+    .action(async (opts) => (await import('./operate.ts')).workerCommand(opts));
+
+  const collect = (value: string, previous: string[]) => [...previous, value];
+  weir
+    .command('run')
+    .description('Start a run of a pipeline and follow it; exit 0 on success, 1 on failure or cancellation.')
+    .argument('<pipeline>', 'pipeline name')
+    .option('--project <dir>', 'project folder', '.')
+    .option('--partition <key>', 'partition key (multi-dimensional keys join dimensions with |)')
+    .option('--param <name=value>', 'a param value (repeatable)', collect, [])
+    .option('--select <selection>', 'run only these assets of the pipeline')
+    .option('--detach', 'print the run id and return without following the run')
+    .option('--ephemeral', 'run on a throwaway local stack (nothing needs to be running)')
+    .action(async (pipeline, opts) => (await import('./runs.ts')).runCommand(pipeline, opts));
+
+  const runs = weir.command('runs').description('List, show, cancel, retry and approve runs.');
+  runs
+    .command('list')
+    .option('--project <dir>', 'project folder', '.')
+    .option('--pipeline <name>', 'only runs of this pipeline')
+    .addOption(new Option('--status <status>', 'only runs with this status').choices(['queued', 'running', 'succeeded', 'failed', 'cancelled']))
+    .option('--limit <n>', 'how many (newest first)', '50')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(async (opts) => (await import('./runs.ts')).runsListCommand(opts));
+  runs
+    .command('show')
+    .argument('<run-id>')
+    .option('--project <dir>', 'project folder', '.')
+    .option('--logs', 'also print the event log')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(async (id, opts) => (await import('./runs.ts')).runsShowCommand(id, opts));
+  runs
+    .command('cancel')
+    .argument('<run-id>')
+    .option('--project <dir>', 'project folder', '.')
+    .action(async (id, opts) => (await import('./runs.ts')).runsCancelCommand(id, opts));
+  runs
+    .command('retry')
+    .description('Re-execute a finished run from its failure: steps that succeeded are not run again.')
+    .argument('<run-id>')
+    .option('--project <dir>', 'project folder', '.')
+    .option('--detach', 'print the new run id and return')
+    .action(async (id, opts) => (await import('./runs.ts')).runsRetryCommand(id, opts));
+  runs
+    .command('approve')
+    .description('Answer an approval step that is waiting.')
+    .argument('<run-id>')
+    .argument('<step>')
+    .option('--project <dir>', 'project folder', '.')
+    .option('--reject', 'reject instead of approving')
+    .option('--comment <text>', 'a note recorded with the decision')
+    .action(async (id, step, opts) => (await import('./runs.ts')).runsApproveCommand(id, step, opts));
+
+  weir
+    .command('partitions')
+    .description('Dynamic partitions.')
+    .command('add')
+    .argument('<definition>', 'a dynamic partition definition')
+    .argument('<keys...>', 'keys to add')
+    .option('--project <dir>', 'project folder', '.')
+    .action(async (definition, keys, opts) => (await import('./operate.ts')).partitionsAddCommand(definition, keys, opts));
+
   return weir;
 }
 
@@ -64,6 +148,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (err instanceof UsageError) {
       process.stderr.write(`weir: ${err.message}\n`);
       return 2;
+    }
+    if (err instanceof ProjectInvalidError) {
+      process.stderr.write(err.message);
+      return 1;
     }
     throw err;
   }

@@ -1,7 +1,7 @@
 // Turns a launch request (pipeline, partition, params, selection) into the input of one run, checking
 // everything a user typed against the deployed plan. Pure: the caller supplies ids, dynamic keys and reuse.
 import { evaluateSelection, parseSelection, type SelectionGraph } from '../spec/selection.ts';
-import { keyParts, parseKey, window, type Partitions } from '../spec/partitions.ts';
+import { keyParts, parseKey, window } from '../spec/partitions.ts';
 import type { Plan, PlanParam, PlanPipeline } from '../spec/plan.ts';
 import { closest } from '../spec/suggest.ts';
 import type { RunInput, RunNode, RunPartition } from './run-input.ts';
@@ -30,7 +30,8 @@ export function buildRunInput(
   plan: Plan,
   request: RunRequest,
   ids: { runId: string; retryOf?: string | null; reuse?: RunInput['reuse'] },
-  dynamicKeys: (definition: Partitions) => readonly string[] | undefined = () => undefined,
+  /** Keys added so far to a dynamic partition definition, by its name. */
+  dynamicKeys: (definition: string) => readonly string[] | undefined = () => undefined,
 ): RunInput {
   const pipeline = plan.pipelines[request.pipeline];
   if (!pipeline || !Object.hasOwn(plan.pipelines, request.pipeline)) {
@@ -52,7 +53,7 @@ export function buildRunInput(
   };
 }
 
-function runPartition(pipeline: PlanPipeline, key: string | null, dynamicKeys: (d: Partitions) => readonly string[] | undefined): RunPartition | null {
+function runPartition(pipeline: PlanPipeline, key: string | null, dynamicKeys: (definition: string) => readonly string[] | undefined): RunPartition | null {
   const def = pipeline.partitions;
   if (!def) {
     if (key !== null) throw new RunRequestError('partition', 'this pipeline is not partitioned, so a run cannot target a partition');
@@ -61,14 +62,13 @@ function runPartition(pipeline: PlanPipeline, key: string | null, dynamicKeys: (
   if (key === null) throw new RunRequestError('partition', 'this pipeline is partitioned: give a partition key');
   const checked = parseKey(def, key);
   if (!checked.ok) throw new RunRequestError('partition', `\`${key}\` is not a valid partition key: ${checked.detail}`);
-  const dims = def.kind === 'multi' ? def.dimensions.map((d) => ({ name: d.name, def: d.partitions as Partitions })) : [{ name: '', def }];
   const parts = keyParts(def, key) ?? {};
-  for (const { name, def: d } of dims) {
-    if (d.kind !== 'dynamic') continue;
-    const known = dynamicKeys(d);
-    const k = name ? parts[name] : key;
-    if (known && k !== undefined && !known.includes(k)) {
-      throw new RunRequestError('partition', `\`${k}\` has not been added to the dynamic partitions${name ? ` of dimension ${name}` : ''} (weir partitions add)`);
+  const dims = def.kind === 'multi' ? def.dimensions.map((d) => ({ name: d.name, def: d.partitions, key: parts[d.name] })) : [{ name: pipeline.partitionsName, def, key }];
+  for (const dim of dims) {
+    if (dim.def.kind !== 'dynamic' || dim.name === null || dim.key === undefined) continue;
+    const known = dynamicKeys(dim.name);
+    if (known && !known.includes(dim.key)) {
+      throw new RunRequestError('partition', `\`${dim.key}\` has not been added to the dynamic partitions \`${dim.name}\` (weir partitions add ${dim.name} ${dim.key})`);
     }
   }
   const span = window(def, key);

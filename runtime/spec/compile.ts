@@ -187,6 +187,7 @@ function compilePipeline(ctx: CheckContext, decl: Decl<Pipeline>, layer: Layer):
     kind: p.select !== undefined ? 'assets' : 'tasks',
     description: p.description ?? null,
     selection: p.select ?? null,
+    partitionsName: partitionsNameOf(ctx, p, decl.name),
     partitions: pipelinePartitions(ctx.model, p, ctx.selected(decl.name)) ?? null,
     params,
     concurrency: p.concurrency
@@ -198,6 +199,15 @@ function compilePipeline(ctx: CheckContext, decl: Decl<Pipeline>, layer: Layer):
     order,
     source: source(decl),
   };
+}
+
+function partitionsNameOf(ctx: CheckContext, p: Pipeline, name: string): string | null {
+  if (typeof p.partitions === 'string') return p.partitions;
+  for (const asset of ctx.selected(name)) {
+    const declared = ctx.model.assets.get(asset)?.value.partitions;
+    if (declared !== undefined) return typeof declared === 'string' ? declared : null;
+  }
+  return null;
 }
 
 function compileSchedule(decl: Decl<Schedule>): PlanSchedule {

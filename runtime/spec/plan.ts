@@ -69,6 +69,8 @@ export interface PlanPipeline {
   kind: 'assets' | 'tasks';
   description: string | null;
   selection: string | null;
+  /** Name of the shared partition definition of the pipeline's runs, when it has one. */
+  partitionsName: string | null;
   partitions: Partitions | null;
   params: Record<string, PlanParam>;
   concurrency: { limit: number; key: string | null; behavior: 'queue' | 'cancel_new' | 'cancel_running' | 'fail' } | null;

@@ -42,14 +42,18 @@ export class ZoneClock {
     return segments[0]!;
   }
 
-  /** The first instant of the run of segments with this segment's offset; year boundaries split segments artificially. */
+  /**
+   * Where the offset of this segment took effect, looking back at most a week: year boundaries split segments
+   * artificially, and callers only care about a transition hours away (a gap or a repeated hour).
+   */
   offsetSince(segment: Segment): number {
     let s = segment;
-    for (;;) {
+    while (s.start > segment.start - WEEK) {
       const before = this.segmentAt(s.start - 1);
       if (before.offset !== s.offset) return s.start;
       s = before;
     }
+    return s.start;
   }
 
   /** The instants whose wall clock reads `wall`: none in a gap (spring forward), two in an overlap (fall back), ascending. */

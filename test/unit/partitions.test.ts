@@ -403,7 +403,7 @@ describe('keyAt', () => {
 
 describe('countKeys', () => {
   it('counts hourly keys across both DST changes without listing them', () => {
-    const end = { now: at('2027-01-01T00:00:00Z') };
+    const end = { now: at('2026-12-31T23:00:00Z') }; // midnight in Berlin
     expect(countKeys(hourlyBerlin, end)).toBe(keys(hourlyBerlin, end).length);
     expect(countKeys(hourlyBerlin, end)).toBe(365 * 24);
   });
@@ -537,6 +537,14 @@ describe('checkMapping', () => {
     expect(checkMapping(daily, dailyRegion, { kind: 'window', start: -1, end: 0 })).toBe(
       'a window mapping keeps the other dimensions of the upstream asset as they are, but this asset has no dimension `region`',
     );
+  });
+
+  it('accepts an explicit overlap between time definitions', () => {
+    expect(checkMapping(monthly, hourlyBerlin, { kind: 'overlap' })).toBeUndefined();
+  });
+
+  it('rejects an explicit overlap onto dynamic partitions', () => {
+    expect(checkMapping(daily, customer, { kind: 'overlap' })).toBe('an overlap mapping needs time partitions on both assets, but the upstream asset is dynamic');
   });
 
   it('accepts a dimension mapping from a multi definition to its dimension', () => {
@@ -839,7 +847,7 @@ describe('compactRanges', () => {
   });
 
   it('summarises 100,000 hourly partitions as a few ranges', () => {
-    const list = keys(time('hourly', '2015-01-01'), { now: at('2026-01-01T00:00:00Z'), limit: 100_000 });
+    const list = keys(time('hourly', '2015-01-01'), { now: at('2027-01-01T00:00:00Z'), limit: 100_000 });
     const ranges = compactRanges(list, (k) => (k < '2020-01-01' ? 'materialized' : k < '2020-02-01' ? 'failed' : 'missing'));
     expect(ranges.map((r) => [r.status, r.count])).toEqual([
       ['materialized', 43_824],

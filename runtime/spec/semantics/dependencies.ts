@@ -28,8 +28,9 @@ function checkCycles(ctx: CheckContext): void {
 }
 
 function checkPartitionDefinitions(ctx: CheckContext): void {
+  // An unknown time zone is reported by checkValues (with a suggestion); not twice.
   const report = (problems: string[], decl: Decl<unknown>, ...path: (string | number)[]) => {
-    for (const detail of problems) ctx.report(diagnostic('partition-definition-invalid', { detail }, placeOf(decl, {}, ...path)));
+    for (const detail of problems.filter((p) => !/time zone/i.test(p))) ctx.report(diagnostic('partition-definition-invalid', { detail }, placeOf(decl, {}, ...path)));
   };
   for (const decl of valid<PartitionDefinition>(ctx.model, 'partitions')) {
     const resolved = resolvePartitions(ctx.model, decl.name);

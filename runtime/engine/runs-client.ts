@@ -1,0 +1,91 @@
+// Starting, cancelling, approving and retrying runs: the database row first, then the workflow.
+import { randomBytes } from 'node:crypto';
+import { WorkflowIdReusePolicy, type Client } from '@temporalio/client';
+import type { Plan } from '../spec/plan.ts';
+import type { Sql } from '../store/db.ts';
+import { listDynamicKeys } from '../store/partitions.ts';
+import { createRun, finishRun, getRun, type RunRow, type RunTrigger } from '../store/runs.ts';
+import { listSteps } from '../store/steps.ts';
+import { buildRunInput, RunRequestError, type RunRequest } from './run-request.ts';
+import type { RunInput } from './run-input.ts';
+
+export interface RunsClient {
+  client: Client;
+  sql: Sql;
+  taskQueue: string;
+}
+
+/** Run ids sort by creation time and are safe in URLs, paths and Temporal ids. */
+export function newRunId(now = Date.now()): string {
+  return `r${now.toString(36).padStart(9, '0')}${randomBytes(5).toString('hex')}`;
+}
+
+export const workflowIdOf = (runId: string): string => `run-${runId}`;
+
+async function dynamicKeyLookup(sql: Sql, plan: Plan): Promise<(definition: string) => readonly string[] | undefined> {
+  const keys = new Map<string, string[]>();
+  for (const [name, def] of Object.entries(plan.partitions)) if (def.kind === 'dynamic') keys.set(name, await listDynamicKeys(sql, name));
+  return (definition) => keys.get(definition);
+}
+
+export async function startRun(
+  rc: RunsClient,
+  plan: Plan,
+  request: RunRequest,
+  trigger: RunTrigger,
+  opts: { runId?: string; retryOf?: string; reuse?: RunInput['reuse'] } = {},
+): Promise<RunInput> {
+  const runId = opts.runId ?? newRunId();
+  const input = buildRunInput(plan, request, { runId, retryOf: opts.retryOf ?? null, reuse: opts.reuse ?? {} }, await dynamicKeyLookup(rc.sql, plan));
+  await createRun(rc.sql, {
+    id: runId,
+    project: plan.project,
+    pipeline: input.pipeline,
+    partition: input.partition?.key ?? null,
+    params: input.params,
+    planHash: plan.hash,
+    trigger,
+    retryOf: opts.retryOf ?? null,
+  });
+  await rc.client.workflow.start('runPipeline', {
+    workflowId: workflowIdOf(runId),
+    taskQueue: rc.taskQueue,
+    args: [input],
+    workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+  });
+  return input;
+}
+
+export async function cancelRun(rc: RunsClient, runId: string): Promise<RunRow> {
+  const run = await requireRun(rc.sql, runId);
+  if (run.status === 'queued' || run.status === 'running') {
+    await rc.client.workflow.getHandle(workflowIdOf(runId)).cancel();
+  }
+  return run;
+}
+
+export async function approveStep(rc: RunsClient, runId: string, step: string, approve: boolean, by: string, comment?: string): Promise<void> {
+  await requireRun(rc.sql, runId);
+  await rc.client.workflow.getHandle(workflowIdOf(runId)).executeUpdate('approve', { args: [{ step, approve, by, ...(comment ? { comment } : {}) }] });
+}
+
+/** Re-executes a finished run from its failure: steps that succeeded are reused, not run again. */
+export async function retryRun(rc: RunsClient, plan: Plan, runId: string, by: string): Promise<RunInput> {
+  const run = await requireRun(rc.sql, runId);
+  if (run.status === 'queued' || run.status === 'running') throw new RunRequestError('run', `run ${runId} is still ${run.status}`);
+  const steps = await listSteps(rc.sql, runId);
+  const reuse: RunInput['reuse'] = {};
+  for (const s of steps) if (s.status === 'succeeded') reuse[s.name] = { outputs: s.outputs };
+  return startRun(rc, plan, { pipeline: run.pipeline, partition: run.partition, params: run.params }, { kind: 'retry', by, run: runId }, { retryOf: runId, reuse });
+}
+
+/** A run whose workflow could not be started is marked failed so it never stays queued. */
+export async function failUnstarted(sql: Sql, runId: string, error: string): Promise<void> {
+  await finishRun(sql, runId, 'failed', error);
+}
+
+async function requireRun(sql: Sql, runId: string): Promise<RunRow> {
+  const run = await getRun(sql, runId);
+  if (!run) throw new RunRequestError('run', `no run ${runId}`);
+  return run;
+}
