@@ -3,7 +3,7 @@
 import { existsSync, readFileSync, watch } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import { relative, sep } from 'node:path';
-import { startLocalStack } from '../dev/local-stack.ts';
+import { ensureDevDatabase, startLocalStack } from '../dev/local-stack.ts';
 import { publicEnv, secretsFromEnv } from '../dev/secrets.ts';
 import { deployPlan } from '../engine/deploy.ts';
 import { startWorker, type RunningWorker } from '../engine/worker.ts';
@@ -16,15 +16,27 @@ export interface DevOptions {
   project: string;
   port?: string;
   worker: boolean;
+  env?: string;
+}
+
+/** The environment `weir dev` deploys: --env, else WEIR_ENV, else `dev` when the project declares one. */
+function devEnvironment(declared: Record<string, unknown>, requested: string | undefined): string | undefined {
+  if (requested !== undefined) return requested;
+  if (process.env.WEIR_ENV) return process.env.WEIR_ENV;
+  return Object.hasOwn(declared, 'dev') ? 'dev' : undefined;
 }
 
 export async function devCommand(opts: DevOptions): Promise<void> {
   const root = projectDir(opts.project);
   refuseSecondDev(root);
-  const first = await compileProject(root);
+  const peek = await compileProject(root);
+  const environment = devEnvironment(peek.checked.model.environments, opts.env);
+  const first = environment === undefined ? peek : await compileProject(root, environment);
   const log = (line: string) => process.stderr.write(`${line}\n`);
   log(`weir dev: starting PostgreSQL and Temporal for ${first.plan.project} (data in ${relative(process.cwd(), `${root}/.weir`) || '.weir'})`);
   const local = await startLocalStack({ projectRoot: root, log });
+  // A database for the project's own tables, next to Weir's: `${env.WEIR_DEV_DATABASE_URL}` in specs.
+  const devDatabaseUrl = await ensureDevDatabase(local.databaseUrl, 'dev');
   const info: StackInfo & { pid: number; temporalUi: string } = {
     databaseUrl: local.databaseUrl,
     temporalAddress: local.temporalAddress,
@@ -50,7 +62,7 @@ export async function devCommand(opts: DevOptions): Promise<void> {
   let watcher: ReturnType<typeof watch> | undefined;
   try {
     const deployed = await deployPlan(stack.sql, first.checked, first.plan, first.referenced);
-    log(`weir dev: deployed plan ${deployed.hash.slice(0, 12)} (${Object.keys(first.plan.pipelines).length} pipelines, ${Object.keys(first.plan.assets).length} assets)`);
+    log(`weir dev: deployed plan ${deployed.hash.slice(0, 12)}${environment ? ` for environment ${environment}` : ''} (${Object.keys(first.plan.pipelines).length} pipelines, ${Object.keys(first.plan.assets).length} assets)`);
     if (opts.worker) {
       worker = await startWorker({
         temporalAddress: info.temporalAddress,
@@ -58,7 +70,7 @@ export async function devCommand(opts: DevOptions): Promise<void> {
         taskQueue: info.taskQueue,
         sql: stack.sql,
         projectRoot: root,
-        env: publicEnv(),
+        env: { WEIR_DEV_DATABASE_URL: devDatabaseUrl, ...publicEnv() },
         secrets: secretsFromEnv(),
         shutdownGraceMs: 5_000,
       });
@@ -66,7 +78,7 @@ export async function devCommand(opts: DevOptions): Promise<void> {
     await writeFile(devFile(root), JSON.stringify(info, null, 2) + '\n');
     watcher = watchSpecs(root, async () => {
       try {
-        const next = await compileProject(root);
+        const next = await compileProject(root, environment);
         const r = await deployPlan(stack.sql, next.checked, next.plan, next.referenced);
         if (r.changed) log(`weir dev: redeployed plan ${r.hash.slice(0, 12)}`);
       } catch (err) {

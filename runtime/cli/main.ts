@@ -56,6 +56,7 @@ function program(): Command {
     .option('--project <dir>', 'project folder', '.')
     .option('--port <n>', 'port for the console (once it exists)')
     .option('--no-worker', 'do not start a worker (run `weir worker` separately)')
+    .option('--env <name>', 'environment overlay (default: $WEIR_ENV, else `dev` when declared)')
     .action(async (opts) => (await import('./dev.ts')).devCommand(opts));
 
   weir

@@ -48,3 +48,21 @@ export async function startLocalStack(opts: { projectRoot: string; ephemeral?: b
     throw error;
   }
 }
+
+/** Creates (once) a database next to Weir's on the same cluster and returns its URL. */
+export async function ensureDevDatabase(weirUrl: string, name: string): Promise<string> {
+  const url = new URL(weirUrl);
+  const sql = connect(weirUrl, { max: 1 });
+  try {
+    const [found] = await sql`select 1 from pg_database where datname = ${name}`;
+    if (!found) {
+      await sql`create database ${sql(name)}`.catch((error: unknown) => {
+        if ((error as { code?: string }).code !== '42P04') throw error;
+      });
+    }
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+  url.pathname = `/${name}`;
+  return url.toString();
+}

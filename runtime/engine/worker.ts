@@ -3,7 +3,7 @@
 import { hostname } from 'node:os';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import type postgres from 'postgres';
 import { installRoot } from '../install-root.ts';
 import type { Sql } from '../store/db.ts';
@@ -37,7 +37,21 @@ export interface RunningWorker {
   shutdown(): Promise<void>;
 }
 
+let runtimeInstalled = false;
+
+/** The SDK logs every state change at INFO; a worker inside a CLI command should only speak up for problems. */
+function quietRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  try {
+    Runtime.install({ logger: new DefaultLogger((process.env.WEIR_LOG_LEVEL?.toUpperCase() as 'WARN') ?? 'WARN') });
+  } catch {
+    // Already installed by the host (tests install their own): keep it.
+  }
+}
+
 export async function startWorker(config: WorkerConfig): Promise<RunningWorker> {
+  quietRuntime();
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   const identity = config.identity ?? `weir-worker@${hostname()}:${process.pid}`;
   const resourcePools = new Map<string, postgres.Sql>();
