@@ -34,8 +34,9 @@ export function createRunActivities(deps: ActivityDeps): RunActivities {
       if (!step || !runsAsActivity(step)) throw ApplicationFailure.nonRetryable(`step ${input.node.name} does not run on a worker`);
       const { attempt } = Context.current().info;
       const base = { runId: input.runId, step: input.node.name, attempt, worker: deps.workerId };
-      await recordAttemptStart(sql, base);
+      // The step row first: recording the attempt also raises the step's attempt count.
       await upsertStepState(sql, { runId: input.runId, name: input.node.name, kind: input.node.kind, asset: assetOf(input), status: 'running' });
+      await recordAttemptStart(sql, base);
       const opened = openStepContext(deps, input, attempt, values(deps, input, input.upstream));
       try {
         opened.event('state', 'info', `attempt ${attempt} started on ${deps.workerId}`, { attempt });

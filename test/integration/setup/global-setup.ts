@@ -31,22 +31,24 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await rm(workDir, { recursive: true, force: true });
   };
   try {
-    // Independent and each a few seconds long: start them together.
-    const [db, server, workflowBundlePath] = await Promise.all([
+    // Independent and each a few seconds long: start them together, and wait for all of them even
+    // when one fails, so teardown stops whatever did start.
+    const [db, server, bundle] = await Promise.allSettled([
       resolveDatabase({ dataDir: join(workDir, 'postgres'), ephemeral: true }),
       startTemporalDevServer({ cli: findTemporalCli() ?? installTemporalCli({ log }), dataDir: join(workDir, 'temporal') }),
       bundleWorkflows(workDir),
     ]);
-    database = db;
-    temporal = server;
+    if (db.status === 'fulfilled') database = db.value;
+    if (server.status === 'fulfilled') temporal = server.value;
+    for (const result of [db, server, bundle]) if (result.status === 'rejected') throw result.reason;
     const env: IntegrationEnv = {
-      databaseUrl: db.url,
-      temporalAddress: server.address,
-      namespace: server.namespace,
-      workflowBundlePath,
+      databaseUrl: database!.url,
+      temporalAddress: temporal!.address,
+      namespace: temporal!.namespace,
+      workflowBundlePath: (bundle as PromiseFulfilledResult<string>).value,
     };
     project.provide('integration', env);
-    log(`ready in ${Math.round(performance.now() - started)} ms (Temporal ${server.address}, UI ${server.uiUrl})`);
+    log(`ready in ${Math.round(performance.now() - started)} ms (Temporal ${temporal!.address}, UI ${temporal!.uiUrl})`);
     return teardown;
   } catch (error) {
     await teardown();
@@ -60,7 +62,15 @@ async function bundleWorkflows(workDir: string): Promise<string> {
   // One entry re-exporting every module: the harness's smoke workflow and the product's workflows.
   const entry = join(workDir, 'workflows-entry.ts');
   await writeFile(entry, modules.map((file) => `export * from ${JSON.stringify(file)};\n`).join(''));
-  const { code } = await bundleWorkflowCode({ workflowsPath: entry, logger: quietLogger });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: entry,
+    logger: quietLogger,
+    // The entry lives outside the repository; the SDK's own modules still resolve from ours.
+    webpackConfigHook: (config) => ({
+      ...config,
+      resolve: { ...config.resolve, modules: [...(config.resolve?.modules ?? ['node_modules']), join(installRoot, 'node_modules')] },
+    }),
+  });
   const bundlePath = join(workDir, 'workflow-bundle.js');
   await writeFile(bundlePath, code);
   return bundlePath;
