@@ -68,6 +68,8 @@ export interface TemporalDevServerOptions {
   log?: (line: string) => void;
   /** How long to wait for the server to accept work. */
   readyTimeoutMs?: number;
+  /** Called if the server dies after it was ready and before stop(), with its last output in the message. */
+  onUnexpectedExit?: (error: Error) => void;
 }
 
 export interface TemporalDevServer {
@@ -98,7 +100,7 @@ const WATCHDOG_SCRIPT = [
   'watcher=$!',
   'status=0',
   'while kill -0 "$child" 2>/dev/null; do wait "$child"; status=$?; done',
-  'kill "$watcher" 2>/dev/null',
+  'kill "$watcher" 2>/dev/null; wait "$watcher" 2>/dev/null',
   'exit "$status"',
 ].join('\n');
 
@@ -120,22 +122,29 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
     child.once('error', (error) => resolveExit(error.message));
   });
   const unguard = guardParentExit(child);
+  let stopping = false;
   const stop = once(async () => {
+    stopping = true;
     unguard();
     await killGroup(child, exited);
   });
 
   const address = `${HOST}:${port}`;
+  const describe = `the Temporal dev server (${options.cli}, port ${port}, data ${dataDir})`;
+  const lastOutput = (): string => (tail.length ? `\nlast server output:\n${tail.join('\n')}` : '');
   try {
     await waitUntilReady(address, namespace, exited, options.readyTimeoutMs ?? READY_TIMEOUT_MS);
   } catch (error) {
     await stop();
-    throw new Error(
-      `the Temporal dev server (${options.cli}, port ${port}, data ${dataDir}) did not become ready: ` +
-        `${(error as Error).message}${tail.length ? `\nlast server output:\n${tail.join('\n')}` : ''}`,
-      { cause: error },
-    );
+    throw new Error(`${describe} did not become ready: ${(error as Error).message}${lastOutput()}`, { cause: error });
   }
+  void exited.then((why) => {
+    if (stopping) return;
+    unguard();
+    const error = new Error(`${describe} stopped unexpectedly (${why})${lastOutput()}`);
+    if (options.onUnexpectedExit) options.onUnexpectedExit(error);
+    else options.log?.(error.message);
+  });
   return { address, namespace, uiUrl: `http://${HOST}:${uiPort}`, pid: child.pid ?? -1, stop };
 }
 

@@ -18,7 +18,7 @@ import { appendEvents } from '../store/events.ts';
 import { listDynamicKeys } from '../store/partitions.ts';
 import { createRun, finishRun, getRun, markRunStarted } from '../store/runs.ts';
 import { currentDeployment } from '../store/specs.ts';
-import { recordAttemptFinish, recordAttemptStart, upsertStepState } from '../store/steps.ts';
+import { closeAbandonedAttempts, recordAttemptFinish, recordAttemptStart, upsertStepState } from '../store/steps.ts';
 import { openStepContext, type WorkerEnvironment } from './step-context-factory.ts';
 
 export interface ActivityDeps extends WorkerEnvironment {
@@ -37,6 +37,7 @@ export function createRunActivities(deps: ActivityDeps): RunActivities {
       // The step row first: recording the attempt also raises the step's attempt count.
       await upsertStepState(sql, { runId: input.runId, name: input.node.name, kind: input.node.kind, asset: assetOf(input), status: 'running' });
       await recordAttemptStart(sql, base);
+      if (attempt > 1) await closeAbandonedAttempts(sql, input.runId, input.node.name, attempt);
       const opened = openStepContext(deps, input, attempt, values(deps, input, input.upstream));
       try {
         opened.event('state', 'info', `attempt ${attempt} started on ${deps.workerId}`, { attempt });

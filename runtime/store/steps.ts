@@ -135,3 +135,12 @@ export async function listSteps(sql: Queryable, runId: string): Promise<StepWith
   }
   return steps.map((step) => ({ ...step, attemptHistory: byStep.get(step.name) ?? [] }));
 }
+
+/** Earlier attempts still marked running were abandoned (their worker died): record them as failed. */
+export async function closeAbandonedAttempts(sql: Queryable, runId: string, step: string, before: number): Promise<number> {
+  const rows = await sql`
+    update step_attempts set status = 'failed', finished_at = now(),
+      error = 'the worker running this attempt stopped responding; the attempt was retried'
+    where run_id = ${runId} and step = ${step} and attempt < ${before} and status = 'running'`;
+  return rows.count;
+}

@@ -1,0 +1,76 @@
+// A worker killed with SIGKILL mid-step: another worker finishes the run, and every record exists once.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { listMaterializationsOfRun } from '../../runtime/store/run-details.ts';
+import { listSteps } from '../../runtime/store/steps.ts';
+import { testStack, WEIR_YAML, type TestStack } from './runs-helpers.ts';
+import { integrationEnv } from './setup/harness.ts';
+
+const SPECS = `
+assets:
+  first:
+    step: { kind: command, run: [node, -e, "console.log('first')"] }
+  long_load:
+    deps: [first]
+    retry: { attempts: 3, backoff: fixed, initial: 100ms, max: 100ms }
+    step:
+      kind: command
+      run: [node, -e, "setTimeout(() => { require('fs').appendFileSync(process.env.WEIR_OUTPUT, JSON.stringify({metadata: {rows: 7}}) + '\\\\n'); console.log('loaded') }, 3000)"]
+  last:
+    deps: [long_load]
+    step: { kind: command, run: [node, -e, "console.log('last')"] }
+pipelines:
+  crash: { select: "*" }
+`;
+
+const bin = new URL('../../runtime/cli/weir.mjs', import.meta.url).pathname;
+let s: TestStack;
+const workers: ChildProcess[] = [];
+
+function workerProcess(): ChildProcess {
+  const env = integrationEnv();
+  const child = spawn(process.execPath, [bin, 'worker', '--project', s.root], {
+    env: { ...process.env, DATABASE_URL: env.databaseUrl, TEMPORAL_ADDRESS: env.temporalAddress, TEMPORAL_NAMESPACE: env.namespace, WEIR_TASK_QUEUE: s.taskQueue },
+    stdio: 'ignore',
+  });
+  workers.push(child);
+  return child;
+}
+
+beforeAll(async () => {
+  // The in-process worker of the stack is stopped: only the worker processes below poll the queue.
+  s = await testStack({ 'weir.yaml': WEIR_YAML, 'specs/main.yaml': SPECS });
+  await s.worker.shutdown();
+});
+afterAll(async () => {
+  for (const w of workers) w.kill('SIGKILL');
+  await s?.close();
+});
+
+it('finishes the run on another worker after kill -9 mid-step, with every record exactly once', async () => {
+  const doomed = workerProcess();
+  const runId = await s.start('crash');
+  // Wait until the long step is running on the doomed worker, then kill it without warning.
+  for (let i = 0; i < 300; i++) {
+    const [a] = await s.sql`select 1 from step_attempts where run_id = ${runId} and step = 'long_load' and status = 'running'`;
+    if (a) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  doomed.kill('SIGKILL');
+  workerProcess();
+  const run = await s.wait(runId);
+  expect(run.status).toBe('succeeded');
+
+  const steps = await listSteps(s.sql, runId);
+  expect(steps.map((x) => [x.name, x.status]).sort()).toEqual([['first', 'succeeded'], ['last', 'succeeded'], ['long_load', 'succeeded']]);
+  const long = steps.find((x) => x.name === 'long_load')!;
+  expect(long.attemptHistory.map((a) => a.status)).toEqual(['failed', 'succeeded']);
+  expect(long.attemptHistory[0]!.error).toContain('stopped responding');
+  const mats = await listMaterializationsOfRun(s.sql, runId);
+  expect(mats.map((m) => m.asset).sort()).toEqual(['first', 'last', 'long_load']);
+  expect(mats.find((m) => m.asset === 'long_load')!.metadata).toEqual({ rows: 7 });
+  const [dupes] = await s.sql`select count(*)::int as n from (select key from events where run_id = ${runId} group by key having count(*) > 1) d`;
+  expect(dupes!.n).toBe(0);
+  const stateEvents = await s.sql<{ key: string }[]>`select key from events where run_id = ${runId} and key like 'step:%' order by key`;
+  expect(stateEvents.map((e) => e.key)).toEqual(['step:first:succeeded', 'step:last:succeeded', 'step:long_load:succeeded']);
+}, 90_000);
