@@ -1,8 +1,12 @@
 // `npm run bench`: runs the benchmarks and prints their figures (not part of `npm test`).
+import { benchRuns } from './runs.bench.ts';
+import { benchTemporalBaseline } from './temporal-baseline.bench.ts';
 import { benchValidate } from './validate.bench.ts';
 
 const BENCHES: Record<string, () => Promise<Record<string, number | string>>> = {
   validate: () => benchValidate(),
+  runs: () => benchRuns(),
+  'temporal-baseline': () => benchTemporalBaseline(),
 };
 
 const only = process.argv.slice(2);
