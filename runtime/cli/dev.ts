@@ -10,6 +10,7 @@ import { startWorker, type RunningWorker } from '../engine/worker.ts';
 import { compileProject, ProjectInvalidError } from './project.ts';
 import { connectStack, devFile, taskQueueFor, type StackInfo } from './stack.ts';
 import { UsageError } from './usage-error.ts';
+import { isAlive } from '../dev/postgres.ts';
 import { projectDir } from './validate.ts';
 
 export interface DevOptions {
@@ -112,7 +113,7 @@ function refuseSecondDev(root: string): void {
   if (!existsSync(file)) return;
   try {
     const { pid, url } = JSON.parse(readFileSync(file, 'utf8')) as { pid?: number; url?: string };
-    if (pid && pid !== process.pid && alive(pid)) {
+    if (pid && pid !== process.pid && isAlive(pid)) {
       throw new UsageError(`weir dev is already running for this project (pid ${pid}${url ? `, ${url}` : ''}); use it, or stop it first`);
     }
   } catch (err) {
@@ -120,14 +121,6 @@ function refuseSecondDev(root: string): void {
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Calls `onChange` (debounced, never two at once) when a project file other than `.weir/` changes. */
 function watchSpecs(root: string, onChange: () => Promise<void>): ReturnType<typeof watch> {

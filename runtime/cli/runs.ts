@@ -67,13 +67,14 @@ export async function launchAndFollow(stack: StackClients, plan: Plan, pipeline:
     throw err;
   }
   process.stderr.write(`run ${runId} started (${pipeline}${opts.partition ? ` ${opts.partition}` : ''})\n`);
-  if (opts.detach) {
-    process.stdout.write(`${runId}\n`);
-    return 0;
-  }
-  const run = await followRun(stack.sql, runId, process.stderr);
+  return followOrDetach(stack, runId, opts.detach);
+}
+
+/** Follows the run to its end (exit status 0 only if it succeeded), or just prints its id. */
+async function followOrDetach(stack: StackClients, runId: string, detach: boolean | undefined): Promise<number> {
+  const status = detach ? 'succeeded' : (await followRun(stack.sql, runId, process.stderr)).status;
   process.stdout.write(`${runId}\n`);
-  return run.status === 'succeeded' ? 0 : 1;
+  return status === 'succeeded' ? 0 : 1;
 }
 
 export async function runCommand(pipeline: string, opts: RunOptions & { ephemeral?: boolean }): Promise<void> {
@@ -182,13 +183,7 @@ export async function runsRetryCommand(id: string, opts: { project: string; deta
       throw err;
     }
     process.stderr.write(`run ${runId} retries ${id} from its failure\n`);
-    if (opts.detach) {
-      process.stdout.write(`${runId}\n`);
-      return 0;
-    }
-    const run = await followRun(stack.sql, runId, process.stderr);
-    process.stdout.write(`${runId}\n`);
-    return run.status === 'succeeded' ? 0 : 1;
+    return followOrDetach(stack, runId, opts.detach);
   });
 }
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { connect, type Sql } from '../store/db.ts';
 import { UsageError } from './usage-error.ts';
+import { isAlive } from '../dev/postgres.ts';
 
 export interface StackInfo {
   databaseUrl: string;
@@ -39,20 +40,12 @@ export function resolveStack(projectRoot: string, project: string, env: NodeJS.P
     );
   }
   const info = JSON.parse(text) as StackInfo & { pid?: number };
-  if (info.pid !== undefined && !alive(info.pid)) {
+  if (info.pid !== undefined && !isAlive(info.pid)) {
     throw new UsageError(`the \`weir dev\` of ${projectRoot} (pid ${info.pid}) is not running any more; start it again`);
   }
   return info;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 export interface StackClients {
   sql: Sql;

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from '../store/db.ts';
 import { migrate } from '../store/migrate.ts';
-import { resolveDatabase } from './postgres.ts';
+import { ensureDatabase, resolveDatabase } from './postgres.ts';
 import { findTemporalCli, installTemporalCli } from './temporal-cli.ts';
 import { startTemporalDevServer } from './temporal-server.ts';
 
@@ -51,18 +51,8 @@ export async function startLocalStack(opts: { projectRoot: string; ephemeral?: b
 
 /** Creates (once) a database next to Weir's on the same cluster and returns its URL. */
 export async function ensureDevDatabase(weirUrl: string, name: string): Promise<string> {
+  await ensureDatabase(weirUrl, name);
   const url = new URL(weirUrl);
-  const sql = connect(weirUrl, { max: 1 });
-  try {
-    const [found] = await sql`select 1 from pg_database where datname = ${name}`;
-    if (!found) {
-      await sql`create database ${sql(name)}`.catch((error: unknown) => {
-        if ((error as { code?: string }).code !== '42P04') throw error;
-      });
-    }
-  } finally {
-    await sql.end({ timeout: 5 });
-  }
   url.pathname = `/${name}`;
   return url.toString();
 }

@@ -138,7 +138,8 @@ async function assertReachableByOthers(dir: string): Promise<void> {
   }
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process exists (EPERM: it does, owned by another user). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -147,7 +148,8 @@ function isAlive(pid: number): boolean {
   }
 }
 
-async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
+/** Creates database `name` on the cluster of `adminUrl` unless it exists (safe when two processes race). */
+export async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
   const sql = postgres(adminUrl, { max: 1, onnotice: () => undefined });
   try {
     const [found] = await sql`select 1 from pg_database where datname = ${name}`;
