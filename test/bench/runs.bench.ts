@@ -58,6 +58,12 @@ export async function benchRuns(): Promise<Record<string, number | string>> {
         select started_at as t, 1 as d from step_attempts where run_id = ${fan.runId}
         union all select finished_at, -1 from step_attempts where run_id = ${fan.runId})
       select max(c)::int as peak from (select sum(d) over (order by t, d) as c from e) x`;
+    // Where a chain step's time goes: inside the activity (attempt start → finish) or between steps.
+    const [split] = await sql<{ inside: number; between: number }[]>`
+      with a as (select started_at, finished_at, lag(finished_at) over (order by started_at) as prev
+                 from step_attempts where run_id = ${chain.runId})
+      select avg(extract(epoch from finished_at - started_at) * 1000)::float as inside,
+             avg(extract(epoch from started_at - prev) * 1000)::float as between from a`;
     const latencies: number[] = [];
     for (let i = 0; i < 20; i++) {
       const t0 = Date.now();
@@ -70,6 +76,8 @@ export async function benchRuns(): Promise<Record<string, number | string>> {
     return {
       '100-step chain, total ms': Math.round(chain.ms),
       '100-step chain, ms/step': +(chain.ms / 100).toFixed(1),
+      '100-step chain, ms in the step': +split!.inside.toFixed(1),
+      '100-step chain, ms between steps': +split!.between.toFixed(1),
       '1,000 fan-out (parallel 50), s': +(fan.ms / 1000).toFixed(2),
       '1,000 fan-out, steps/s': Math.round(1000 / (fan.ms / 1000)),
       '1,000 fan-out, most in flight': peak!.peak,

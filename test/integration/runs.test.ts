@@ -4,6 +4,9 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approveStep, cancelRun, retryRun } from '../../runtime/engine/runs-client.ts';
+import { RunRequestError } from '../../runtime/engine/run-request.ts';
+import { addDynamicKeys } from '../../runtime/store/partitions.ts';
+import { getRun } from '../../runtime/store/runs.ts';
 import { listChecksOfRun, listMaterializationsOfRun } from '../../runtime/store/run-details.ts';
 import { listSteps } from '../../runtime/store/steps.ts';
 import { testStack, WEIR_YAML, type TestStack } from './runs-helpers.ts';
@@ -11,7 +14,18 @@ import { testStack, WEIR_YAML, type TestStack } from './runs-helpers.ts';
 const SPECS = `
 partitions:
   daily: { kind: time, cadence: daily, start: "2026-01-01" }
+  region: { kind: static, keys: [us, eu] }
+  daily_region: { kind: multi, dimensions: [daily, region] }
+  merchant: { kind: dynamic }
 assets:
+  regional_sales:
+    partitions: daily_region
+    step:
+      kind: command
+      run: [node, -e, "require('fs').appendFileSync(process.env.WEIR_OUTPUT, JSON.stringify({metadata: {day: process.argv[1], region: process.argv[2], start: process.argv[3]}}) + '\\\\n')", "\${partition.keys.daily}", "\${partition.keys.region}", "\${partition.start}"]
+  merchant_feed:
+    partitions: merchant
+    step: { kind: command, run: [node, -e, "require('fs').appendFileSync(process.env.WEIR_OUTPUT, JSON.stringify({metadata: {merchant: process.argv[1]}}) + '\\\\n')", "\${partition.key}"] }
   extract:
     step:
       kind: command
@@ -66,6 +80,12 @@ pipelines:
   checked_pipeline: { select: "checked or consumer" }
   retry_pipeline: { select: "retried_first or retried_second" }
   secret_pipeline: { select: secretive }
+  regional: { select: regional_sales }
+  merchants: { select: merchant_feed }
+  parent:
+    tasks:
+      run_chain: { step: { kind: pipeline, pipeline: chain } }
+      after: { needs: [run_chain], step: { kind: command, run: [node, -e, "console.log(process.argv[1])", "\${steps.run_chain.outputs.run_id}"] } }
   gated:
     tasks:
       prepare: { step: { kind: command, run: [node, -e, "0"] } }
@@ -253,5 +273,32 @@ describe('runs on Temporal with state in PostgreSQL', () => {
       const [hit] = await s.sql`select count(*)::int as n from ${s.sql(tablename)} t where t::text like ${'%canary-8f3a91d2%'}`;
       expect(hit!.n, `secret found in ${tablename}`).toBe(0);
     }
+  });
+
+  it('targets one key of a multi-dimensional partition', async () => {
+    const run = await s.run('regional', { partition: '2026-03-01|eu' });
+    expect(run).toMatchObject({ status: 'succeeded', partition: '2026-03-01|eu' });
+    const [mat] = await listMaterializationsOfRun(s.sql, run.id);
+    expect(mat).toMatchObject({ partition: '2026-03-01|eu', metadata: { day: '2026-03-01', region: 'eu', start: '2026-03-01T00:00:00+00:00' } });
+  });
+
+  it('refuses a partition key that is not a key of the definition', async () => {
+    await expect(s.start('regional', { partition: '2026-03-01|asia' })).rejects.toThrow(RunRequestError);
+  });
+
+  it('accepts a dynamic partition key only once it has been added', async () => {
+    await expect(s.start('merchants', { partition: 'acme' })).rejects.toThrow(/has not been added to the dynamic partitions `merchant`/);
+    await addDynamicKeys(s.sql, 'merchant', ['acme']);
+    const run = await s.run('merchants', { partition: 'acme' });
+    expect(run.status).toBe('succeeded');
+  });
+
+  it('runs another pipeline as a child run and waits for it', async () => {
+    const run = await s.run('parent');
+    expect(run.status).toBe('succeeded');
+    const child = await getRun(s.sql, `${run.id}.run_chain`);
+    expect(child).toMatchObject({ status: 'succeeded', pipeline: 'chain', parentRunId: run.id });
+    const logs = await s.sql<{ message: string }[]>`select message from events where run_id = ${run.id} and step = 'after' and kind = 'log'`;
+    expect(logs.map((l) => l.message)).toEqual([`${run.id}.run_chain`]);
   });
 });
