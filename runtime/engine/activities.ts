@@ -43,7 +43,6 @@ export function createRunActivities(deps: ActivityDeps): RunActivities {
         opened.event('state', 'info', `attempt ${attempt} started on ${deps.workerId}`, { attempt });
         const report = await withHeartbeats(opened.ctx.signal, () => executeStep(opened.ctx, step));
         const clean = opened.redactor.redactJson(report);
-        await opened.flush();
         // Independent writes, each idempotent: issued together on the pool.
         await Promise.all([
           upsertStepState(sql, {
@@ -68,8 +67,8 @@ export function createRunActivities(deps: ActivityDeps): RunActivities {
           recordAttemptFinish(sql, { ...base, status: 'succeeded' }),
           // The same key the workflow uses for the other step states.
           appendEvents(sql, [{ runId: input.runId, step: input.node.name, key: `step:${input.node.name}:succeeded`, kind: 'state', level: 'info', message: `${input.node.name} succeeded` }]),
+          (opened.event('state', 'info', `attempt ${attempt} succeeded`, { attempt, metadata: clean.metadata }), opened.flush()),
         ]);
-        opened.event('state', 'info', `attempt ${attempt} succeeded`, { attempt, metadata: clean.metadata });
         return clean;
       } catch (err) {
         throw await failAttempt(deps, opened, base, err);

@@ -50,34 +50,34 @@ export interface NewMaterialization {
  * A replay returns the original row and leaves the partition state alone (a newer run may own it).
  */
 export async function recordMaterialization(
-  sql: Sql,
+  sql: Queryable,
   input: NewMaterialization,
 ): Promise<{ materialization: MaterializationRow; created: boolean }> {
   const partition = input.partition ?? '';
-  return sql.begin(async (tx) => {
-    const [inserted] = await tx<MaterializationRow[]>`
+  // One statement (data-modifying CTEs are atomic): a step's success costs one round trip here.
+  const [inserted] = await sql<MaterializationRow[]>`
+    with inserted as (
       insert into materializations (asset, partition, run_id, step_attempt, metadata, fingerprint)
       values (${input.asset}, ${partition}, ${input.runId}, ${input.stepAttempt ?? null},
-              ${json(tx, input.metadata ?? {})}, ${input.fingerprint ?? null})
+              ${json(sql, input.metadata ?? {})}, ${input.fingerprint ?? null})
       on conflict (run_id, asset, partition) do nothing
-      returning *`;
-    if (!inserted) {
-      const [existing] = await tx<MaterializationRow[]>`
-        select * from materializations
-        where run_id = ${input.runId} and asset = ${input.asset} and partition = ${partition}`;
-      if (!existing) throw new Error(`materialization of ${input.asset} in run ${input.runId} vanished`);
-      return { materialization: existing, created: false };
-    }
-    await tx`
+      returning *
+    ), latest as (
       insert into asset_partitions as p (asset, partition, status, last_run_id, last_materialization_id)
-      values (${input.asset}, ${partition}, 'materialized', ${input.runId}, ${inserted.id})
+      select asset, partition, 'materialized', run_id, id from inserted
       on conflict (asset, partition) do update set
         status = excluded.status,
         last_run_id = excluded.last_run_id,
         last_materialization_id = excluded.last_materialization_id,
-        updated_at = now()`;
-    return { materialization: inserted, created: true };
-  });
+        updated_at = now()
+    )
+    select * from inserted`;
+  if (inserted) return { materialization: inserted, created: true };
+  const [existing] = await sql<MaterializationRow[]>`
+    select * from materializations
+    where run_id = ${input.runId} and asset = ${input.asset} and partition = ${partition}`;
+  if (!existing) throw new Error(`materialization of ${input.asset} in run ${input.runId} vanished`);
+  return { materialization: existing, created: false };
 }
 
 /** Marks a partition failed by a run, keeping its last good materialization for reference. */
