@@ -3,8 +3,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { buildRunInput } from './run-request.ts';
-import type { ExecuteCheckInput, ExecuteStepInput, RunActivities, RunScope } from './activity-types.ts';
-import type { RunInput, StepReport } from './run-input.ts';
+import type { ExecuteStepInput, RunActivities, RunScope } from './activity-types.ts';
 import type { Values } from '../spec/expressions.ts';
 import type { Plan } from '../spec/plan.ts';
 import { executeCheck } from '../steps/checks.ts';
@@ -15,7 +14,6 @@ import type { WaitCondition } from '../spec/generated/types.ts';
 import { recordCheckResult, recordMaterialization, recordPartitionFailure } from '../store/assets.ts';
 import type { Sql } from '../store/db.ts';
 import { appendEvents } from '../store/events.ts';
-import { listDynamicKeys } from '../store/partitions.ts';
 import { createRun, finishRun, getRun, markRunStarted } from '../store/runs.ts';
 import { currentDeployment } from '../store/specs.ts';
 import { closeAbandonedAttempts, recordAttemptFinish, recordAttemptStart, upsertStepState } from '../store/steps.ts';
@@ -214,6 +212,3 @@ async function failAttempt(
   // Only the redacted message crosses into workflow history; the original error stays on this worker.
   return ApplicationFailure.create({ message, type: retryable ? 'StepError' : 'NonRetryableStepError', nonRetryable: !retryable, details: [{ exitCode }] });
 }
-
-export type { ExecuteCheckInput, RunInput, StepReport };
-export { listDynamicKeys };
