@@ -7,11 +7,10 @@ import { ensureDevDatabase, startLocalStack } from '../dev/local-stack.ts';
 import { publicEnv, secretsFromEnv } from '../dev/secrets.ts';
 import { deployPlan } from '../engine/deploy.ts';
 import { startWorker, type RunningWorker } from '../engine/worker.ts';
-import { compileProject, ProjectInvalidError } from './project.ts';
+import { compileProject, ProjectInvalidError, projectDir } from './project.ts';
 import { connectStack, devFile, taskQueueFor, type StackInfo } from './stack.ts';
 import { UsageError } from './usage-error.ts';
 import { isAlive } from '../dev/postgres.ts';
-import { projectDir } from './validate.ts';
 
 export interface DevOptions {
   project: string;

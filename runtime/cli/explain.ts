@@ -7,7 +7,7 @@ import type { Plan } from '../spec/plan.ts';
 import { renderDiagnostics } from '../spec/render.ts';
 import { closest } from '../spec/suggest.ts';
 import { UsageError } from './usage-error.ts';
-import { environmentName, projectDir } from './validate.ts';
+import { environmentName, projectDir } from './project.ts';
 
 const SECTIONS = ['assets', 'pipelines', 'schedules', 'sensors', 'resources', 'pools', 'partitions'] as const;
 

@@ -12,7 +12,7 @@ import type { Plan } from '../spec/plan.ts';
 import { diffPlans, renderDiff } from '../spec/plan-diff.ts';
 import { renderDiagnostics } from '../spec/render.ts';
 import { UsageError } from './usage-error.ts';
-import { environmentName, projectDir } from './validate.ts';
+import { environmentName, projectDir } from './project.ts';
 
 const run = promisify(execFile);
 

@@ -5,7 +5,9 @@ import { hasErrors } from '../spec/diagnostics.ts';
 import { loadProject } from '../spec/load.ts';
 import type { Plan } from '../spec/plan.ts';
 import { renderDiagnostics } from '../spec/render.ts';
-import { environmentName, projectDir } from './validate.ts';
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { UsageError } from './usage-error.ts';
 
 export class ProjectInvalidError extends Error {
   override name = 'ProjectInvalidError';
@@ -28,4 +30,25 @@ export async function compileProject(dir: string, env?: string): Promise<Compile
   const referenced = await readReferencedFiles(checked);
   const plan = compile({ ctx: checked.ctx, environment, fileContents: referenced });
   return { root, checked, plan, referenced };
+}
+
+export function projectDir(dir: string): string {
+  const root = resolve(dir);
+  let isDir = false;
+  try {
+    isDir = statSync(root).isDirectory();
+  } catch {
+    isDir = false;
+  }
+  if (!isDir) throw new UsageError(`no such folder: ${dir}`);
+  return root;
+}
+
+export function environmentName(model: CheckedProject['model'], requested: string | undefined): string | undefined {
+  const env = requested ?? process.env.WEIR_ENV;
+  if (env !== undefined && env !== '' && !(env in model.environments)) {
+    const known = Object.keys(model.environments);
+    throw new UsageError(`unknown environment \`${env}\`${known.length ? ` (weir.yaml declares ${known.map((k) => `\`${k}\``).join(', ')})` : ' (weir.yaml declares none)'}`);
+  }
+  return env || undefined;
 }

@@ -1,39 +1,18 @@
 // `weir validate [dir]`: every problem of a project, in the format CI wants; exit 1 on errors.
-import { statSync, watch } from 'node:fs';
+import { watch } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import { checkLoaded, sourceLookup, type CheckedProject } from '../spec/check-project.ts';
 import { hasErrors } from '../spec/diagnostics.ts';
 import { loadProject, parseSource, type LoadedProject } from '../spec/load.ts';
 import { renderDiagnostics, type Format } from '../spec/render.ts';
 import { readFile } from 'node:fs/promises';
-import { UsageError } from './usage-error.ts';
 import { VERSION } from './version.ts';
+import { environmentName, projectDir } from './project.ts';
 
 export interface ValidateOptions {
   format: Format;
   env?: string;
   watch?: boolean;
-}
-
-export function projectDir(dir: string): string {
-  const root = resolve(dir);
-  let isDir = false;
-  try {
-    isDir = statSync(root).isDirectory();
-  } catch {
-    isDir = false;
-  }
-  if (!isDir) throw new UsageError(`no such folder: ${dir}`);
-  return root;
-}
-
-export function environmentName(model: CheckedProject['model'], requested: string | undefined): string | undefined {
-  const env = requested ?? process.env.WEIR_ENV;
-  if (env !== undefined && env !== '' && !(env in model.environments)) {
-    const known = Object.keys(model.environments);
-    throw new UsageError(`unknown environment \`${env}\`${known.length ? ` (weir.yaml declares ${known.map((k) => `\`${k}\``).join(', ')})` : ' (weir.yaml declares none)'}`);
-  }
-  return env || undefined;
 }
 
 export async function validateCommand(dir: string, opts: ValidateOptions): Promise<void> {
