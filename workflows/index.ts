@@ -1,3 +1,6 @@
 // The workflow entry point Temporal bundles: every workflow type Weir registers.
 export { runPipeline, approvalUpdate, progressQuery } from './run-pipeline.ts';
 export type { ApprovalDecision, RunProgress } from './run-pipeline.ts';
+export { scheduledTick } from './scheduled-tick.ts';
+export { backfill, pauseBackfillSignal, resumeBackfillSignal, backfillProgressQuery } from './backfill.ts';
+export { poolSemaphore, acquirePool, releasePool, acquireSignal, releaseSignal, grantedSignal } from './pools.ts';

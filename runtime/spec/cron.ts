@@ -3,8 +3,10 @@
 // Schedules run as Temporal Schedules, so this module describes what Temporal will do, not what croner or Vixie
 // cron would do where they differ:
 // - the wall clock is matched literally: a time that does not exist on a spring-forward day does not fire that day
-//   (`30 2 * * *` in Europe/Berlin skips 2026-03-29), and a time that occurs twice on a fall-back day fires twice
-//   (`30 2 * * *` fires at 02:30+02:00 and 02:30+01:00 on 2026-10-25);
+//   (`30 2 * * *` in Europe/Berlin skips 2026-03-29). Inside the hour a fall-back day repeats, Temporal Server 1.29
+//   is irregular (measured: `*/10 1-3 31 10 *` fires 02:00+02:00, then 02:10+01:00, skips 02:20–03:10+01:00); this
+//   module lists every repeated time twice there. So `weir schedules list` shows Temporal's own next times for a
+//   deployed schedule, and this prediction is the preview before deploy; schedules in that hour deserve a warning;
 // - a day-of-month and a day-of-week that are both restricted must both match (`0 0 13 * FRI` is Friday the 13th);
 // - only standard fields: numbers, three-letter names, `*`, `,`, `-` and `/` (no `L`, `W`, `#`, `?`).
 import { Cron } from 'croner';
@@ -188,4 +190,11 @@ export function checkTimeZone(name: string): { ok: true } | { ok: false; suggest
   if (resolved !== undefined && resolved !== name && TZDB_SPELLING.test(resolved)) return { ok: false, suggestion: resolved };
   const suggestion = closest(name, supported);
   return suggestion ? { ok: false, suggestion } : { ok: false };
+}
+
+/** An instant as ISO-8601 with the offset `timezone` has then, e.g. `2026-10-25T03:00:00+01:00`. */
+export function formatInZone(instant: Date, timezone: string): string {
+  const clock = zoneClock(timezone);
+  if (!clock) throw new Error(`unknown time zone \`${timezone}\``);
+  return formatInstant(instant.getTime(), clock.offsetAt(instant.getTime()));
 }
