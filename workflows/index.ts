@@ -3,4 +3,4 @@ export { runPipeline, approvalUpdate, progressQuery } from './run-pipeline.ts';
 export type { ApprovalDecision, RunProgress } from './run-pipeline.ts';
 export { scheduledTick } from './scheduled-tick.ts';
 export { backfill, pauseBackfillSignal, resumeBackfillSignal, backfillProgressQuery } from './backfill.ts';
-export { poolSemaphore, acquirePool, releasePool, acquireSignal, releaseSignal, grantedSignal } from './pools.ts';
+export { poolSemaphore, acquireSignal, releaseSignal, grantedSignal } from './pools.ts';

@@ -18,6 +18,7 @@ import type { ActivityOptions } from '@temporalio/workflow';
 import type { RunActivities, RunScope } from '../runtime/engine/activity-types.ts';
 import type { RunInput, RunNode, StepReport, StepStatus } from '../runtime/engine/run-input.ts';
 import { Semaphore } from './semaphore.ts';
+import { acquirePool, releasePool, releaseRunSlot } from './pools.ts';
 
 export interface ApprovalDecision {
   step: string;
@@ -128,8 +129,11 @@ export async function runPipeline(input: RunInput): Promise<RunProgress> {
       return 'succeeded';
     }
     return semaphore.with(async () => {
-      states[node.name] = 'running';
+      const holder = `${input.runId}/${node.name}`;
       try {
+        // Inside the try: a cancellation while waiting for a pool lease lands in the catch below.
+        if (node.pool) await acquirePool(input.project, node.pool, holder);
+        states[node.name] = 'running';
         const report = await executeNode(node);
         outputs[node.name] = { outputs: report.outputs };
         // A worker step records its own success (one workflow task fewer per step); the rest are recorded here.
@@ -144,6 +148,8 @@ export async function runPipeline(input: RunInput): Promise<RunProgress> {
         }
         await setState(node, 'failed', describe(err));
         return 'failed';
+      } finally {
+        if (node.pool) await releasePool(input.project, node.pool, holder);
       }
     });
   };
@@ -221,7 +227,13 @@ export async function runPipeline(input: RunInput): Promise<RunProgress> {
   };
 
   for (const node of input.nodes) finished.set(node.name, runNode(node));
-  const results = await Promise.all(finished.values());
+  let results: StepStatus[];
+  try {
+    results = await Promise.all(finished.values());
+  } finally {
+    // The pipeline-concurrency slot goes back as soon as the steps are done, whatever happened.
+    await CancellationScope.nonCancellable(() => releaseRunSlot(input));
+  }
 
   runStatus = results.includes('cancelled') ? 'cancelled' : results.some((s) => s === 'failed') || blocked.size > 0 ? 'failed' : 'succeeded';
   const failed = input.nodes.filter((n) => states[n.name] === 'failed').map((n) => n.name);

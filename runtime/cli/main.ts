@@ -126,6 +126,74 @@ function program(): Command {
     .action(async (id, step, opts) => (await import('./runs.ts')).runsApproveCommand(id, step, opts));
 
   weir
+    .command('backfill')
+    .description('Backfill partitions of a pipeline (a durable, resumable workflow); prints the backfill id.')
+    .argument('<pipeline>')
+    .option('--project <dir>', 'project folder', '.')
+    .option('--from <key>', 'first partition')
+    .option('--to <key>', 'last partition')
+    .option('--partitions <k1,k2>', 'an explicit list of partitions')
+    .addOption(new Option('--reprocess <mode>', 'which partitions to run').choices(['missing', 'failed', 'all']).default('missing'))
+    .option('--parallel <n>', 'runs in flight', '4')
+    .option('--batch <n>', 'partitions per run (only 1 is supported)')
+    .option('--param <name=value>', 'a param value (repeatable)', collect, [])
+    .action(async (pipeline, opts) => (await import('./backfills.ts')).backfillCommand(pipeline, opts));
+
+  const backfills = weir.command('backfills').description('List, show, pause, resume, cancel and retry backfills.');
+  backfills
+    .command('list')
+    .option('--project <dir>', 'project folder', '.')
+    .option('--pipeline <name>', 'only backfills of this pipeline')
+    .option('--limit <n>', 'how many (newest first)', '50')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(async (opts) => (await import('./backfills.ts')).backfillsListCommand(opts));
+  backfills
+    .command('show')
+    .argument('<id>')
+    .option('--project <dir>', 'project folder', '.')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(async (id, opts) => (await import('./backfills.ts')).backfillsShowCommand(id, opts));
+  for (const [verb, fn] of [['pause', 'backfillsPauseCommand'], ['resume', 'backfillsResumeCommand'], ['cancel', 'backfillsCancelCommand']] as const) {
+    backfills
+      .command(verb)
+      .argument('<id>')
+      .option('--project <dir>', 'project folder', '.')
+      .action(async (id, opts) => (await import('./backfills.ts'))[fn](id, opts));
+  }
+  backfills
+    .command('retry')
+    .description('A new backfill over the failed partitions of one.')
+    .argument('<id>')
+    .option('--project <dir>', 'project folder', '.')
+    .option('--parallel <n>', 'runs in flight')
+    .action(async (id, opts) => (await import('./backfills.ts')).backfillsRetryCommand(id, opts));
+
+  const schedules = weir.command('schedules').description('Schedules: state, next fire times, trigger, pause.');
+  schedules
+    .command('list')
+    .option('--project <dir>', 'project folder', '.')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(async (opts) => (await import('./schedules.ts')).schedulesListCommand(opts));
+  schedules
+    .command('trigger')
+    .description('Fire a schedule now.')
+    .argument('<name>')
+    .option('--project <dir>', 'project folder', '.')
+    .action(async (name, opts) => (await import('./schedules.ts')).schedulesTriggerCommand(name, opts));
+  schedules
+    .command('pause')
+    .argument('<name>')
+    .option('--project <dir>', 'project folder', '.')
+    .option('--note <text>', 'why, shown with the schedule')
+    .action(async (name, opts) => (await import('./schedules.ts')).schedulesPauseCommand(name, opts));
+  schedules
+    .command('unpause')
+    .argument('<name>')
+    .option('--project <dir>', 'project folder', '.')
+    .option('--note <text>', 'why, shown with the schedule')
+    .action(async (name, opts) => (await import('./schedules.ts')).schedulesUnpauseCommand(name, opts));
+
+  weir
     .command('partitions')
     .description('Dynamic partitions.')
     .command('add')

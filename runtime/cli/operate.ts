@@ -5,18 +5,21 @@ import { publicEnv, secretsFromEnv } from '../dev/secrets.ts';
 import { addDynamicKeys } from '../store/partitions.ts';
 import { compileProject } from './project.ts';
 import { connectStack, resolveStack } from './stack.ts';
+import { deployReconcileSchedules } from './schedules.ts';
 import { UsageError } from './usage-error.ts';
 
 export async function deployCommand(opts: { project: string; env?: string; dryRun?: boolean }): Promise<void> {
   const { root, checked, plan, referenced } = await compileProject(opts.project, opts.env);
-  if (opts.dryRun) {
-    process.stdout.write(`would deploy ${plan.project} plan ${plan.hash.slice(0, 12)}: ${Object.keys(plan.assets).length} assets, ${Object.keys(plan.pipelines).length} pipelines\n`);
-    return;
-  }
   const stack = await connectStack(resolveStack(root, plan.project));
   try {
+    if (opts.dryRun) {
+      process.stdout.write(`would deploy ${plan.project} plan ${plan.hash.slice(0, 12)}: ${Object.keys(plan.assets).length} assets, ${Object.keys(plan.pipelines).length} pipelines\n`);
+      await deployReconcileSchedules(stack, plan, { dryRun: true });
+      return;
+    }
     const result = await deployPlan(stack.sql, checked, plan, referenced);
     process.stdout.write(`${result.changed ? 'deployed' : 'already deployed'} ${plan.project} plan ${result.hash.slice(0, 12)} (version ${result.versionId})\n`);
+    await deployReconcileSchedules(stack, plan);
   } finally {
     await stack.close();
   }

@@ -46,6 +46,8 @@ export interface RunInput {
   reuse: Record<string, { outputs: Record<string, unknown> }>;
   /** The run this one retries, if any. */
   retryOf: string | null;
+  /** The pipeline-concurrency gate holding this run's slot, released when the run ends. */
+  concurrencyGate?: string | null;
 }
 
 /** What a step reports: metadata (row counts, paths, previews) and small outputs for downstream steps. */

@@ -1,6 +1,7 @@
 // Starting, cancelling, approving and retrying runs: the database row first, then the workflow.
 import { randomBytes } from 'node:crypto';
-import { WorkflowIdReusePolicy, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
+import { launchRun } from './concurrency.ts';
 import type { Plan } from '../spec/plan.ts';
 import type { Sql } from '../store/db.ts';
 import { listDynamicKeys } from '../store/partitions.ts';
@@ -47,12 +48,8 @@ export async function startRun(
     trigger,
     retryOf: opts.retryOf ?? null,
   });
-  await rc.client.workflow.start('runPipeline', {
-    workflowId: workflowIdOf(runId),
-    taskQueue: rc.taskQueue,
-    args: [input],
-    workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-  });
+  // Pipeline `concurrency` decides whether the run starts now, waits in line, or is refused.
+  await launchRun(rc, plan, input);
   return input;
 }
 

@@ -8,6 +8,9 @@ import type postgres from 'postgres';
 import { installRoot } from '../install-root.ts';
 import type { Sql } from '../store/db.ts';
 import { createRunActivities } from './activities.ts';
+import { createBackfillActivities } from './backfills.ts';
+import { createPoolActivities } from './pool-activities.ts';
+import { createScheduleActivities } from './schedules.ts';
 
 export const WORKFLOW_BUNDLE = join(installRoot, 'dist', 'workflow-bundle.js');
 export const WORKFLOWS_ENTRY = join(installRoot, 'workflows', 'index.ts');
@@ -55,7 +58,7 @@ export async function startWorker(config: WorkerConfig): Promise<RunningWorker> 
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   const identity = config.identity ?? `weir-worker@${hostname()}:${process.pid}`;
   const resourcePools = new Map<string, postgres.Sql>();
-  const activities = createRunActivities({
+  const runActivities = createRunActivities({
     sql: config.sql,
     workerId: identity,
     projectRoot: config.projectRoot,
@@ -64,6 +67,12 @@ export async function startWorker(config: WorkerConfig): Promise<RunningWorker> 
     resourcePools,
     outputLimitBytes: 1_000_000,
   });
+  const activities = {
+    ...runActivities,
+    ...createScheduleActivities({ sql: config.sql }),
+    ...createPoolActivities({ sql: config.sql }),
+    ...createBackfillActivities({ sql: config.sql }),
+  };
   const bundlePath = config.workflowBundlePath ?? (existsSync(WORKFLOW_BUNDLE) ? WORKFLOW_BUNDLE : undefined);
   const options: WorkerOptions = {
     connection,

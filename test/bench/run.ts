@@ -1,4 +1,5 @@
 // `npm run bench`: runs the benchmarks and prints their figures (not part of `npm test`).
+import { benchBackfill } from './backfill.bench.ts';
 import { benchRuns } from './runs.bench.ts';
 import { benchTemporalBaseline } from './temporal-baseline.bench.ts';
 import { benchValidate } from './validate.bench.ts';
@@ -6,6 +7,7 @@ import { benchValidate } from './validate.bench.ts';
 const BENCHES: Record<string, () => Promise<Record<string, number | string>>> = {
   validate: () => benchValidate(),
   runs: () => benchRuns(),
+  backfill: () => benchBackfill(),
   'temporal-baseline': () => benchTemporalBaseline(),
 };
 
