@@ -10,7 +10,16 @@ import { UsageError } from './usage-error.ts';
 
 export async function deployCommand(opts: { project: string; env?: string; dryRun?: boolean }): Promise<void> {
   const { root, checked, plan, referenced } = await compileProject(opts.project, opts.env);
-  const stack = await connectStack(resolveStack(root, plan.project));
+  let info: ReturnType<typeof resolveStack>;
+  try {
+    info = resolveStack(root, plan.project);
+  } catch (err) {
+    // A dry run without a stack still checks and summarises the plan (CI before anything runs).
+    if (!opts.dryRun || !(err instanceof UsageError)) throw err;
+    process.stdout.write(`would deploy ${plan.project} plan ${plan.hash.slice(0, 12)}: ${Object.keys(plan.assets).length} assets, ${Object.keys(plan.pipelines).length} pipelines, ${Object.keys(plan.schedules).length} schedules (no stack reachable: schedule changes not compared)\n`);
+    return;
+  }
+  const stack = await connectStack(info);
   try {
     if (opts.dryRun) {
       process.stdout.write(`would deploy ${plan.project} plan ${plan.hash.slice(0, 12)}: ${Object.keys(plan.assets).length} assets, ${Object.keys(plan.pipelines).length} pipelines\n`);
