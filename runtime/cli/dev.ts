@@ -9,7 +9,7 @@ import { deployPlan } from '../engine/deploy.ts';
 import { startWorker, type RunningWorker } from '../engine/worker.ts';
 import { compileProject, ProjectInvalidError, projectDir } from './project.ts';
 import { connectStack, devFile, taskQueueFor, type StackInfo } from './stack.ts';
-import { deployReconcileSchedules } from './schedules.ts';
+import { reconcileAfterDeploy } from './reconcile.ts';
 import { UsageError } from './usage-error.ts';
 import { isAlive } from '../dev/postgres.ts';
 
@@ -64,7 +64,7 @@ export async function devCommand(opts: DevOptions): Promise<void> {
   let watcher: ReturnType<typeof watch> | undefined;
   try {
     const deployed = await deployPlan(stack.sql, first.checked, first.plan, first.referenced);
-    await deployReconcileSchedules(stack, first.plan, { out: process.stderr });
+    await reconcileAfterDeploy(stack, first.plan, { out: process.stderr });
     log(`weir dev: deployed plan ${deployed.hash.slice(0, 12)}${environment ? ` for environment ${environment}` : ''} (${Object.keys(first.plan.pipelines).length} pipelines, ${Object.keys(first.plan.assets).length} assets)`);
     if (opts.worker) {
       worker = await startWorker({
@@ -84,7 +84,7 @@ export async function devCommand(opts: DevOptions): Promise<void> {
         const next = await compileProject(root, environment);
         const r = await deployPlan(stack.sql, next.checked, next.plan, next.referenced);
         if (r.changed) {
-          await deployReconcileSchedules(stack, next.plan, { out: process.stderr });
+          await reconcileAfterDeploy(stack, next.plan, { out: process.stderr });
           log(`weir dev: redeployed plan ${r.hash.slice(0, 12)}`);
         }
       } catch (err) {

@@ -168,6 +168,16 @@ function program(): Command {
     .option('--parallel <n>', 'runs in flight')
     .action(async (id, opts) => (await import('./backfills.ts')).backfillsRetryCommand(id, opts));
 
+  weir
+    .command('why')
+    .description('Why automation did or did not run an asset (partition): the trail of evaluations, newest first.')
+    .argument('<asset>')
+    .option('--project <dir>', 'project folder', '.')
+    .option('--partition <key>', 'one partition')
+    .option('--limit <n>', 'how many evaluations', '20')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(async (asset, opts) => (await import('./why.ts')).whyCommand(asset, opts));
+
   const schedules = weir.command('schedules').description('Schedules: state, next fire times, trigger, pause.');
   schedules
     .command('list')

@@ -5,7 +5,7 @@ import { publicEnv, secretsFromEnv } from '../dev/secrets.ts';
 import { addDynamicKeys } from '../store/partitions.ts';
 import { compileProject } from './project.ts';
 import { connectStack, resolveStack } from './stack.ts';
-import { deployReconcileSchedules } from './schedules.ts';
+import { reconcileAfterDeploy } from './reconcile.ts';
 import { UsageError } from './usage-error.ts';
 
 export async function deployCommand(opts: { project: string; env?: string; dryRun?: boolean }): Promise<void> {
@@ -23,12 +23,12 @@ export async function deployCommand(opts: { project: string; env?: string; dryRu
   try {
     if (opts.dryRun) {
       process.stdout.write(`would deploy ${plan.project} plan ${plan.hash.slice(0, 12)}: ${Object.keys(plan.assets).length} assets, ${Object.keys(plan.pipelines).length} pipelines\n`);
-      await deployReconcileSchedules(stack, plan, { dryRun: true });
+      await reconcileAfterDeploy(stack, plan, { dryRun: true });
       return;
     }
     const result = await deployPlan(stack.sql, checked, plan, referenced);
     process.stdout.write(`${result.changed ? 'deployed' : 'already deployed'} ${plan.project} plan ${result.hash.slice(0, 12)} (version ${result.versionId})\n`);
-    await deployReconcileSchedules(stack, plan);
+    await reconcileAfterDeploy(stack, plan);
   } finally {
     await stack.close();
   }

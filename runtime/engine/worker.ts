@@ -8,6 +8,7 @@ import type postgres from 'postgres';
 import { installRoot } from '../install-root.ts';
 import type { Sql } from '../store/db.ts';
 import { createRunActivities } from './activities.ts';
+import { createAutomationActivities } from './automation-activities.ts';
 import { createBackfillActivities } from './backfills.ts';
 import { createPoolActivities } from './pool-activities.ts';
 import { createScheduleActivities } from './schedules.ts';
@@ -72,6 +73,7 @@ export async function startWorker(config: WorkerConfig): Promise<RunningWorker> 
     ...createScheduleActivities({ sql: config.sql }),
     ...createPoolActivities({ sql: config.sql }),
     ...createBackfillActivities({ sql: config.sql }),
+    ...createAutomationActivities({ sql: config.sql }),
   };
   const bundlePath = config.workflowBundlePath ?? (existsSync(WORKFLOW_BUNDLE) ? WORKFLOW_BUNDLE : undefined);
   const options: WorkerOptions = {
