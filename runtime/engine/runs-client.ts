@@ -1,7 +1,9 @@
 // Starting, cancelling, approving and retrying runs: the database row first, then the workflow.
 import { randomBytes } from 'node:crypto';
-import type { Client } from '@temporalio/client';
-import { launchRun } from './concurrency.ts';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { releaseSignal } from '../../workflows/pools.ts';
+import { getAdmission } from '../store/concurrency.ts';
+import { concurrencyGateId, launchRun } from './concurrency.ts';
 import type { Plan } from '../spec/plan.ts';
 import type { Sql } from '../store/db.ts';
 import { listDynamicKeys } from '../store/partitions.ts';
@@ -55,8 +57,18 @@ export async function startRun(
 
 export async function cancelRun(rc: RunsClient, runId: string): Promise<RunRow> {
   const run = await requireRun(rc.sql, runId);
-  if (run.status === 'queued' || run.status === 'running') {
+  if (run.status !== 'queued' && run.status !== 'running') return run;
+  const admission = await getAdmission(rc.sql, runId);
+  if (admission?.decision === 'queued' && run.status === 'queued') {
+    // Waiting behind a concurrency gate, its workflow may not exist yet: leave the queue, then end the row.
+    const gate = concurrencyGateId(run.project, run.pipeline, admission.key);
+    await rc.client.workflow.getHandle(gate).signal(releaseSignal, { holder: runId }).catch(() => undefined);
+  }
+  try {
     await rc.client.workflow.getHandle(workflowIdOf(runId)).cancel();
+  } catch (err) {
+    if (!(err instanceof WorkflowNotFoundError)) throw err;
+    await finishRun(rc.sql, runId, 'cancelled', 'cancelled while queued');
   }
   return run;
 }

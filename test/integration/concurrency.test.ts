@@ -10,7 +10,7 @@ import { createRunActivities } from '../../runtime/engine/activities.ts';
 import { launchRun, type Admission } from '../../runtime/engine/concurrency.ts';
 import { createPoolActivities } from '../../runtime/engine/pool-activities.ts';
 import { buildRunInput } from '../../runtime/engine/run-request.ts';
-import { newRunId } from '../../runtime/engine/runs-client.ts';
+import { cancelRun, newRunId } from '../../runtime/engine/runs-client.ts';
 import { getAdmission } from '../../runtime/store/concurrency.ts';
 import { listEvents } from '../../runtime/store/events.ts';
 import { createRun, getRun } from '../../runtime/store/runs.ts';
@@ -177,4 +177,15 @@ it('cancels a new run of a cancel_new pipeline at its limit and records why', as
   const events = await listEvents(s.sql, second.runId);
   expect(events.map((e) => e.message)).toContain(`run cancelled: solo already has 1 run in flight (limit 1): ${first.runId}`);
   expect((await s.wait(first.runId)).status).toBe('succeeded');
+});
+
+it('takes a queued run out of the line when it is cancelled, and the next one still runs', async () => {
+  const first = await launch('serial');
+  const second = await launch('serial');
+  const third = await launch('serial');
+  await waitFor('the first run to start', async () => (await getRun(s.sql, first.runId))?.status === 'running');
+  await cancelRun(s.rc, second.runId);
+  const [a, b, c] = await Promise.all([s.wait(first.runId), s.wait(second.runId), s.wait(third.runId)]);
+  expect([a.status, b.status, c.status]).toEqual(['succeeded', 'cancelled', 'succeeded']);
+  expect(b.startedAt).toBeNull();
 });
