@@ -178,6 +178,20 @@ function program(): Command {
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(async (asset, opts) => (await import('./why.ts')).whyCommand(asset, opts));
 
+  const sensors = weir.command('sensors').description('Sensors: state, cursor and recent ticks.');
+  sensors
+    .command('list')
+    .option('--project <dir>', 'project folder', '.')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(async (opts) => (await import('./sensors.ts')).sensorsListCommand(opts));
+  sensors
+    .command('ticks')
+    .argument('<name>')
+    .option('--project <dir>', 'project folder', '.')
+    .option('--limit <n>', 'ticks shown', '20')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(async (name, opts) => (await import('./sensors.ts')).sensorsTicksCommand(name, opts));
+
   const schedules = weir.command('schedules').description('Schedules: state, next fire times, trigger, pause.');
   schedules
     .command('list')

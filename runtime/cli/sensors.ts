@@ -1,11 +1,12 @@
 // `weir sensors list|ticks`: each sensor of the deployed plan with its loop on Temporal, cursor and recent ticks.
 import type { Client } from '@temporalio/client';
 import { deployedPlan } from '../engine/deploy.ts';
-import { isRunning, sensorWorkflowId } from '../engine/sensors.ts';
+import { isRunning, reconcileSensors, sensorWorkflowId, type SensorReconcileResult } from '../engine/sensors.ts';
 import type { Plan } from '../spec/plan.ts';
 import type { Sql } from '../store/db.ts';
 import { getSensorState, listSensorTicks, type SensorTickRow } from '../store/sensors.ts';
 import { withStack } from './runs.ts';
+import type { StackClients } from './stack.ts';
 import { UsageError } from './usage-error.ts';
 
 export interface SensorListing {
@@ -83,4 +84,22 @@ async function requirePlan(sql: Sql, project: string): Promise<Plan> {
   const plan = await deployedPlan(sql, project);
   if (!plan) throw new UsageError(`project ${project} is not deployed yet: run \`weir deploy\` (weir dev deploys on start)`);
   return plan;
+}
+
+/** The sensor step of `weir deploy`/`weir dev`: reconciles the loops and prints each change (with `dryRun`, what would change). */
+export async function deployReconcileSensors(stack: StackClients, plan: Plan, opts: { dryRun?: boolean; out?: NodeJS.WritableStream } = {}): Promise<SensorReconcileResult> {
+  const out = opts.out ?? process.stdout;
+  const dryRun = opts.dryRun ?? false;
+  const result = await reconcileSensors(stack.client, stack.sql, plan, { taskQueue: stack.info.taskQueue, dryRun });
+  out.write(formatSensorReconcile(result, dryRun));
+  return result;
+}
+
+export function formatSensorReconcile(r: SensorReconcileResult, dryRun: boolean): string {
+  const lines = [
+    ...r.started.map((n) => `  + sensor ${n} ${dryRun ? 'would be started' : 'started'}`),
+    ...r.stopped.map((n) => `  - sensor ${n} ${dryRun ? 'would be stopped' : 'stopped'}`),
+  ];
+  if (lines.length === 0) return r.unchanged.length > 0 ? `sensors unchanged (${r.unchanged.length})\n` : '';
+  return `${lines.join('\n')}\n`;
 }

@@ -7,7 +7,18 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { ExpressionError, renderString, renderValue, type Values } from '../spec/expressions.ts';
 import type { Plan, PlanSensor } from '../spec/plan.ts';
 import type { Sql } from '../store/db.ts';
-import { claimKey, ensureSensorState, getSensorState, listSensorStates, markKeyStarted, recordSensorTick, releaseKey, saveCursor, type SensorTickStatus } from '../store/sensors.ts';
+import {
+  claimKey,
+  ensureSensorState,
+  getSensorState,
+  listSensorStates,
+  markKeyStarted,
+  recordSensorTick,
+  releaseKey,
+  saveCursor,
+  withSensorLock,
+  type SensorTickStatus,
+} from '../store/sensors.ts';
 import { deployedPlan } from './deploy.ts';
 import { RunRequestError } from './run-request.ts';
 import { startRun, type RunsClient } from './runs-client.ts';
@@ -139,26 +150,34 @@ export async function evaluateSensor(deps: SensorActivityDeps, rc: RunsClient, i
   const sensor = plan && Object.hasOwn(plan.sensors, input.sensor) ? plan.sensors[input.sensor] : undefined;
   if (!plan || !sensor) return { kind: 'stop', reason: `sensor ${input.sensor} is not in the deployed plan of ${input.project}` };
   if (sensor.paused) return { kind: 'stop', reason: `sensor ${input.sensor} is paused` };
-  const state = await getSensorState(sql, input.project, input.sensor);
   const base: Values = { env: deps.env ?? {}, secrets: deps.secrets ?? {} };
-  let outcome: { status: SensorTickStatus; runIds: string[]; reason: string | null };
+  const look = await withSensorLock(sql, input.project, input.sensor, false, () => lookAndStart(deps, rc, plan, input.sensor, sensor, base, signal));
+  // Another evaluation holds the sensor (a retried activity overlapping its first attempt): it does the work.
+  const outcome = look.locked ? look.value : { status: 'skipped' as const, runIds: [], reason: 'another evaluation of this sensor is in progress' };
+  await recordSensorTick(sql, { project: input.project, sensor: input.sensor, ...outcome });
+  return { kind: 'continue', everyMs: sensor.everyMs, ...outcome };
+}
+
+type TickOutcome = { status: SensorTickStatus; runIds: string[]; reason: string | null };
+
+async function lookAndStart(deps: SensorActivityDeps, rc: RunsClient, plan: Plan, name: string, sensor: PlanSensor, base: Values, signal: AbortSignal): Promise<TickOutcome> {
+  const { sql } = deps;
+  const state = await getSensorState(sql, plan.project, name);
   try {
     const seen = await observe({ sql, projectRoot: deps.projectRoot, values: base, signal }, sensor.spec, state?.cursor ?? null);
-    const started = await startForEvents(rc, plan, input.sensor, sensor, seen.events, base);
+    const started = await startForEvents(rc, plan, name, sensor, seen.events, base);
     // The cursor moves only after every event's run is started (or known): a crash before this repeats the events,
     // and their keys make the repeat start nothing.
-    await saveCursor(sql, input.project, input.sensor, seen.cursor);
-    outcome = started.failures.length > 0
+    await saveCursor(sql, plan.project, name, seen.cursor);
+    return started.failures.length > 0
       ? { status: 'failed', runIds: started.runIds, reason: started.failures.join('; ') }
       : started.runIds.length > 0
         ? { status: 'started', runIds: started.runIds, reason: null }
         : { status: 'skipped', runIds: [], reason: seen.events.length > 0 ? 'every event key already has its run' : (seen.note ?? null) };
   } catch (err) {
     if (signal.aborted) throw err;
-    outcome = { status: 'failed', runIds: [], reason: err instanceof Error ? err.message : String(err) };
+    return { status: 'failed', runIds: [], reason: err instanceof Error ? err.message : String(err) };
   }
-  await recordSensorTick(sql, { project: input.project, sensor: input.sensor, ...outcome });
-  return { kind: 'continue', everyMs: sensor.everyMs, ...outcome };
 }
 
 /** `n-<sensor>-<hash of project, sensor, key>`: the same key always names the same run, so a retry starts it once. */
@@ -236,7 +255,12 @@ export async function acceptWebhookEvent(
   if (!sensor) throw new SensorError(`project ${plan.project} has no sensor ${name}`);
   if (sensor.kind !== 'webhook') throw new SensorError(`sensor ${name} is a ${sensor.kind} sensor, not a webhook`);
   if (sensor.paused) throw new SensorError(`sensor ${name} is paused`);
-  const outcome = await startForEvent({ ...rc, sql }, plan, name, sensor, { sensor: { body, headers: opts.headers ?? {} } }, opts.values ?? {});
+  // Waits for the lock: a redelivery arriving at the same moment must answer `duplicate`, not start the run twice.
+  const locked = await withSensorLock(sql, plan.project, name, true, () =>
+    startForEvent({ ...rc, sql }, plan, name, sensor, { sensor: { body, headers: opts.headers ?? {} } }, opts.values ?? {}),
+  );
+  if (!locked.locked) throw new Error('a waiting sensor lock was not granted');
+  const outcome = locked.value;
   const tick = outcome.kind === 'started'
     ? { status: 'started' as const, runIds: [outcome.runId], reason: null }
     : outcome.kind === 'duplicate'

@@ -12,6 +12,7 @@ import { createAutomationActivities } from './automation-activities.ts';
 import { createBackfillActivities } from './backfills.ts';
 import { createPoolActivities } from './pool-activities.ts';
 import { createScheduleActivities } from './schedules.ts';
+import { createSensorActivities } from './sensors.ts';
 
 export const WORKFLOW_BUNDLE = join(installRoot, 'dist', 'workflow-bundle.js');
 export const WORKFLOWS_ENTRY = join(installRoot, 'workflows', 'index.ts');
@@ -74,6 +75,7 @@ export async function startWorker(config: WorkerConfig): Promise<RunningWorker> 
     ...createPoolActivities({ sql: config.sql }),
     ...createBackfillActivities({ sql: config.sql }),
     ...createAutomationActivities({ sql: config.sql }),
+    ...createSensorActivities({ sql: config.sql, projectRoot: config.projectRoot, env: config.env, secrets: config.secrets }),
   };
   const bundlePath = config.workflowBundlePath ?? (existsSync(WORKFLOW_BUNDLE) ? WORKFLOW_BUNDLE : undefined);
   const options: WorkerOptions = {

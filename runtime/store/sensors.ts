@@ -1,5 +1,5 @@
 // Sensor state: cursors, the keys already turned into runs, and a bounded tick history per sensor.
-import { json, type Queryable } from './db.ts';
+import { json, type Queryable, type Sql } from './db.ts';
 
 export type SensorTickStatus = 'started' | 'skipped' | 'failed';
 
@@ -102,4 +102,28 @@ export async function recordSensorTick(sql: Queryable, tick: NewSensorTick): Pro
 export async function listSensorTicks(sql: Queryable, project: string, sensor: string, limit = 20): Promise<SensorTickRow[]> {
   return sql<SensorTickRow[]>`
     select * from sensor_ticks where project = ${project} and sensor = ${sensor} order by id desc limit ${limit}`;
+}
+
+/**
+ * Runs `fn` while holding the sensor's advisory lock on a reserved connection, so two evaluations of one sensor (an
+ * activity retried while its first attempt is still running, a webhook redelivered at once) never interleave.
+ * `wait: false` gives up at once and returns `{ locked: false }` when someone else holds it.
+ */
+export async function withSensorLock<T>(sql: Sql, project: string, sensor: string, wait: boolean, fn: () => Promise<T>): Promise<{ locked: true; value: T } | { locked: false }> {
+  const reserved = await sql.reserve();
+  const name = `weir-sensor/${project}/${sensor}`;
+  try {
+    if (wait) await reserved`select pg_advisory_lock(hashtextextended(${name}, 0))`;
+    else {
+      const [row] = await reserved<{ locked: boolean }[]>`select pg_try_advisory_lock(hashtextextended(${name}, 0)) as locked`;
+      if (!row?.locked) return { locked: false };
+    }
+    try {
+      return { locked: true, value: await fn() };
+    } finally {
+      await reserved`select pg_advisory_unlock(hashtextextended(${name}, 0))`;
+    }
+  } finally {
+    reserved.release();
+  }
 }
