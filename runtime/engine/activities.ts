@@ -2,7 +2,7 @@
 // Activities are at-least-once; every record they write has a natural key, so recording is exactly-once.
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
-import { buildRunInput } from './run-request.ts';
+import { prepareRun } from './runs-client.ts';
 import type { ExecuteStepInput, RunActivities, RunScope } from './activity-types.ts';
 import type { Values } from '../spec/expressions.ts';
 import type { Plan } from '../spec/plan.ts';
@@ -14,7 +14,7 @@ import type { WaitCondition } from '../spec/generated/types.ts';
 import { recordCheckResult, recordMaterialization, recordPartitionFailure } from '../store/assets.ts';
 import type { Sql } from '../store/db.ts';
 import { appendEvents } from '../store/events.ts';
-import { createRun, finishRun, getRun, markRunStarted } from '../store/runs.ts';
+import { finishRun, getRun, markRunStarted } from '../store/runs.ts';
 import { currentDeployment } from '../store/specs.ts';
 import { closeAbandonedAttempts, recordAttemptFinish, recordAttemptStart, upsertStepState } from '../store/steps.ts';
 import { openStepContext, type WorkerEnvironment } from './step-context-factory.ts';
@@ -151,17 +151,7 @@ export function createRunActivities(deps: ActivityDeps): RunActivities {
       const plan = deployed.version.plan as Plan;
       // Deterministic: a retried call finds the run it already created.
       const runId = `${input.parentRunId}.${input.step}`;
-      const child = buildRunInput(plan, { pipeline: input.pipeline, partition: input.partition, params: input.params }, { runId });
-      await createRun(sql, {
-        id: runId,
-        project: plan.project,
-        pipeline: input.pipeline,
-        partition: child.partition?.key ?? null,
-        params: child.params,
-        planHash: plan.hash,
-        trigger: { kind: 'manual', by: `run ${input.parentRunId}` },
-        parentRunId: input.parentRunId,
-      });
+      const child = await prepareRun(sql, plan, { pipeline: input.pipeline, partition: input.partition, params: input.params }, { kind: 'manual', by: `run ${input.parentRunId}` }, { runId, parentRunId: input.parentRunId });
       return child;
     },
   };

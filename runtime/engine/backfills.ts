@@ -17,11 +17,11 @@ import {
 } from '../store/backfills.ts';
 import type { Sql } from '../store/db.ts';
 import { listDynamicKeys } from '../store/partitions.ts';
-import { createRun, finishRun } from '../store/runs.ts';
+import { finishRun } from '../store/runs.ts';
 import type { BackfillActivities, BackfillInput } from './backfill-types.ts';
 import { backfillRunId, backfillWorkflowId } from './backfill-types.ts';
 import { buildRunInput, RunRequestError } from './run-request.ts';
-import type { RunsClient } from './runs-client.ts';
+import { prepareRun, type RunsClient } from './runs-client.ts';
 
 export interface BackfillPlanRequest {
   pipeline: string;
@@ -220,21 +220,12 @@ export function createBackfillActivities(deps: BackfillActivityDeps): BackfillAc
       const runId = backfillRunId(input.backfillId, input.index);
       let child;
       try {
-        child = buildRunInput(plan, { pipeline: input.pipeline, partition: input.partition, params: input.params }, { runId });
+        child = await prepareRun(sql, plan, { pipeline: input.pipeline, partition: input.partition, params: input.params }, { kind: 'backfill', by: input.backfillId }, { runId });
       } catch (err) {
         // The plan changed under the backfill (pipeline removed, param renamed): this partition fails, no retry helps.
         if (err instanceof RunRequestError) throw ApplicationFailure.nonRetryable(err.message, 'BackfillRunError');
         throw err;
       }
-      await createRun(sql, {
-        id: runId,
-        project: plan.project,
-        pipeline: input.pipeline,
-        partition: child.partition?.key ?? null,
-        params: child.params,
-        planHash: plan.hash,
-        trigger: { kind: 'backfill', by: input.backfillId },
-      });
       await setPartitionStatus(sql, { backfillId: input.backfillId, partition: input.partition, status: 'running', runId });
       return child;
     },

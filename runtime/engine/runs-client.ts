@@ -31,16 +31,21 @@ async function dynamicKeyLookup(sql: Sql, plan: Plan): Promise<(definition: stri
   return (definition) => keys.get(definition);
 }
 
-export async function startRun(
-  rc: RunsClient,
-  plan: Plan,
-  request: RunRequest,
-  trigger: RunTrigger,
-  opts: { runId?: string; retryOf?: string; reuse?: RunInput['reuse'] } = {},
-): Promise<RunInput> {
+export interface PrepareOptions {
+  runId?: string;
+  retryOf?: string;
+  reuse?: RunInput['reuse'];
+  parentRunId?: string;
+}
+
+/**
+ * Builds a run's input from the plan (checking partition, params and selection) and records its row,
+ * idempotently by run id: the shared first half of every launch (manual, child, backfill, schedule…).
+ */
+export async function prepareRun(sql: Sql, plan: Plan, request: RunRequest, trigger: RunTrigger, opts: PrepareOptions = {}): Promise<RunInput> {
   const runId = opts.runId ?? newRunId();
-  const input = buildRunInput(plan, request, { runId, retryOf: opts.retryOf ?? null, reuse: opts.reuse ?? {} }, await dynamicKeyLookup(rc.sql, plan));
-  await createRun(rc.sql, {
+  const input = buildRunInput(plan, request, { runId, retryOf: opts.retryOf ?? null, reuse: opts.reuse ?? {} }, await dynamicKeyLookup(sql, plan));
+  await createRun(sql, {
     id: runId,
     project: plan.project,
     pipeline: input.pipeline,
@@ -49,7 +54,13 @@ export async function startRun(
     planHash: plan.hash,
     trigger,
     retryOf: opts.retryOf ?? null,
+    parentRunId: opts.parentRunId ?? null,
   });
+  return input;
+}
+
+export async function startRun(rc: RunsClient, plan: Plan, request: RunRequest, trigger: RunTrigger, opts: PrepareOptions = {}): Promise<RunInput> {
+  const input = await prepareRun(rc.sql, plan, request, trigger, opts);
   // Pipeline `concurrency` decides whether the run starts now, waits in line, or is refused.
   await launchRun(rc, plan, input);
   return input;
