@@ -1,0 +1,69 @@
+// A backfill survives its worker being killed with SIGKILL: another worker process finishes it, and
+// every partition is materialized exactly once by exactly one run.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startBackfill } from '../../runtime/engine/backfills.ts';
+import { getBackfill } from '../../runtime/store/backfills.ts';
+import { testStack, WEIR_YAML, type TestStack } from './runs-helpers.ts';
+import { integrationEnv } from './setup/harness.ts';
+
+const SPECS = `
+partitions:
+  daily: { kind: time, cadence: daily, start: "2026-01-01" }
+assets:
+  slow_daily:
+    partitions: daily
+    retry: { attempts: 3, backoff: fixed, initial: 100ms, max: 100ms }
+    step: { kind: command, run: [node, -e, "setTimeout(() => {}, 700)"] }
+pipelines:
+  slow: { select: slow_daily }
+`;
+
+const bin = new URL('../../runtime/cli/weir.mjs', import.meta.url).pathname;
+let s: TestStack;
+const workers: ChildProcess[] = [];
+
+function workerProcess(): ChildProcess {
+  const env = integrationEnv();
+  const child = spawn(process.execPath, [bin, 'worker', '--project', s.root], {
+    env: { ...process.env, DATABASE_URL: env.databaseUrl, TEMPORAL_ADDRESS: env.temporalAddress, TEMPORAL_NAMESPACE: env.namespace, WEIR_TASK_QUEUE: s.taskQueue },
+    stdio: 'ignore',
+  });
+  workers.push(child);
+  return child;
+}
+
+beforeAll(async () => {
+  s = await testStack({ 'weir.yaml': WEIR_YAML, 'specs/main.yaml': SPECS });
+  await s.worker.shutdown(); // only the worker processes below poll the queue
+});
+afterAll(async () => {
+  for (const w of workers) w.kill('SIGKILL');
+  await s?.close();
+});
+
+it('finishes a backfill on another worker after kill -9, each partition materialized once', async () => {
+  const doomed = workerProcess();
+  const id = await startBackfill(s.rc, s.plan, { pipeline: 'slow', from: '2026-02-01', to: '2026-02-12', reprocess: 'all', parallel: 3 });
+  for (let i = 0; i < 300; i++) {
+    const [row] = await s.sql<{ n: number }[]>`select count(*)::int as n from backfill_partitions where backfill_id = ${id} and status = 'succeeded'`;
+    if (row!.n >= 3) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  doomed.kill('SIGKILL');
+  workerProcess();
+  let status = 'running';
+  for (let i = 0; i < 600 && (status === 'running' || status === 'paused'); i++) {
+    status = (await getBackfill(s.sql, id))?.status ?? 'missing';
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  expect(status).toBe('succeeded');
+  const mats = await s.sql<{ partition: string; n: number }[]>`
+    select partition, count(*)::int as n from materializations where asset = 'slow_daily'
+      and run_id in (select run_id from backfill_partitions where backfill_id = ${id}) group by partition order by partition`;
+  expect(mats).toHaveLength(12);
+  expect(mats.every((m) => m.n === 1)).toBe(true);
+  const [runs] = await s.sql<{ n: number; partitions: number }[]>`
+    select count(*)::int as n, count(distinct partition)::int as partitions from runs where trigger->>'by' = ${id}`;
+  expect(runs).toEqual({ n: 12, partitions: 12 });
+}, 120_000);
