@@ -1,0 +1,57 @@
+// Pipeline concurrency under a worker crash: runs queued behind a limit of 1 all finish, one at a time,
+// after the worker running the first one is killed with SIGKILL and another takes over.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { getRun } from '../../runtime/store/runs.ts';
+import { testStack, WEIR_YAML, type TestStack } from './runs-helpers.ts';
+import { integrationEnv } from './setup/harness.ts';
+
+const SPECS = `
+assets:
+  nightly_load:
+    retry: { attempts: 3, backoff: fixed, initial: 100ms, max: 100ms }
+    step: { kind: command, run: [node, -e, "setTimeout(() => {}, 1500)"] }
+pipelines:
+  one_at_a_time:
+    select: nightly_load
+    concurrency: { limit: 1, behavior: queue }
+`;
+
+const bin = new URL('../../runtime/cli/weir.mjs', import.meta.url).pathname;
+let s: TestStack;
+const workers: ChildProcess[] = [];
+
+function workerProcess(): ChildProcess {
+  const env = integrationEnv();
+  const child = spawn(process.execPath, [bin, 'worker', '--project', s.root], {
+    env: { ...process.env, DATABASE_URL: env.databaseUrl, TEMPORAL_ADDRESS: env.temporalAddress, TEMPORAL_NAMESPACE: env.namespace, WEIR_TASK_QUEUE: s.taskQueue },
+    stdio: 'ignore',
+  });
+  workers.push(child);
+  return child;
+}
+
+beforeAll(async () => {
+  s = await testStack({ 'weir.yaml': WEIR_YAML, 'specs/main.yaml': SPECS });
+  await s.worker.shutdown();
+});
+afterAll(async () => {
+  for (const w of workers) w.kill('SIGKILL');
+  await s?.close();
+});
+
+it('never runs two at once and leaves nothing stuck in the queue after kill -9 of the worker', async () => {
+  const doomed = workerProcess();
+  const ids = [await s.start('one_at_a_time'), await s.start('one_at_a_time'), await s.start('one_at_a_time')];
+  for (let i = 0; i < 300; i++) {
+    if ((await getRun(s.sql, ids[0]!))?.status === 'running') break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  doomed.kill('SIGKILL');
+  workerProcess();
+  const runs = await Promise.all(ids.map((id) => s.wait(id)));
+  expect(runs.map((r) => r.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+  // Never two at once: each run started after the previous one finished.
+  const ordered = [...runs].sort((a, b) => a.startedAt!.getTime() - b.startedAt!.getTime());
+  for (let i = 1; i < ordered.length; i++) expect(ordered[i]!.startedAt!.getTime()).toBeGreaterThanOrEqual(ordered[i - 1]!.finishedAt!.getTime());
+}, 120_000);
