@@ -87,6 +87,8 @@ export async function startWorker(config: WorkerConfig): Promise<RunningWorker> 
     ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : { workflowsPath: WORKFLOWS_ENTRY }),
     maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities ?? 100,
     shutdownGraceTime: config.shutdownGraceMs ?? 30_000,
+    // Heartbeats carry cancellation to a running step: send them within a second, not the SDK's 80 % of the timeout.
+    maxHeartbeatThrottleInterval: '1s',
   };
   const worker = await Worker.create(options);
   const done = worker.run().finally(async () => {

@@ -9,11 +9,10 @@ import { installRoot } from '../../runtime/install-root.ts';
 import { createRunActivities } from '../../runtime/engine/activities.ts';
 import { launchRun, type Admission } from '../../runtime/engine/concurrency.ts';
 import { createPoolActivities } from '../../runtime/engine/pool-activities.ts';
-import { buildRunInput } from '../../runtime/engine/run-request.ts';
-import { cancelRun, newRunId } from '../../runtime/engine/runs-client.ts';
+import { cancelRun, prepareRun } from '../../runtime/engine/runs-client.ts';
 import { getAdmission } from '../../runtime/store/concurrency.ts';
 import { listEvents } from '../../runtime/store/events.ts';
-import { createRun, getRun } from '../../runtime/store/runs.ts';
+import { getRun } from '../../runtime/store/runs.ts';
 import { testStack, type TestStack } from './runs-helpers.ts';
 import { integrationEnv } from './setup/harness.ts';
 
@@ -31,6 +30,8 @@ assets:
     step: ${sleepStep(1000)}
   solo_load:
     step: ${sleepStep(2500)}
+  long_load:
+    step: ${sleepStep(20000)}
 pipelines:
   serial:
     select: serial_load
@@ -38,6 +39,17 @@ pipelines:
   solo:
     select: solo_load
     concurrency: { limit: 1, behavior: cancel_new }
+  latest_wins:
+    select: long_load
+    concurrency: { limit: 1, behavior: cancel_running }
+  strict:
+    select: solo_load
+    concurrency: { limit: 1, behavior: fail }
+  per_region:
+    select: serial_load
+    params:
+      region: { type: string, default: eu }
+    concurrency: { limit: 1, key: "\${params.region}", behavior: cancel_new }
 `;
 
 const PROBE_WORKFLOWS = new URL('./pool-probe-workflows.ts', import.meta.url).pathname;
@@ -98,11 +110,9 @@ function maxInFlight(list: { start: number; end: number }[]): number {
 }
 
 /** What `startRun` does once wired to `launchRun`: the run row first, then admission. */
-async function launch(pipeline: string): Promise<{ runId: string; admission: Admission }> {
-  const runId = newRunId();
-  const input = buildRunInput(s.plan, { pipeline, params: {} }, { runId });
-  await createRun(s.sql, { id: runId, project: PROJECT, pipeline, params: input.params, planHash: s.plan.hash, trigger: { kind: 'manual', by: 'test' } });
-  return { runId, admission: await launchRun(s.rc, s.plan, input) };
+async function launch(pipeline: string, params: Record<string, unknown> = {}): Promise<{ runId: string; admission: Admission }> {
+  const input = await prepareRun(s.sql, s.plan, { pipeline, params }, { kind: 'manual', by: 'test' });
+  return { runId: input.runId, admission: await launchRun(s.rc, s.plan, input) };
 }
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 20_000): Promise<T> {
@@ -188,4 +198,30 @@ it('takes a queued run out of the line when it is cancelled, and the next one st
   const [a, b, c] = await Promise.all([s.wait(first.runId), s.wait(second.runId), s.wait(third.runId)]);
   expect([a.status, b.status, c.status]).toEqual(['succeeded', 'cancelled', 'succeeded']);
   expect(b.startedAt).toBeNull();
+});
+
+it('cancel_running cancels the run in flight and starts the new one', async () => {
+  const first = await launch('latest_wins');
+  await waitFor('the first run to start', async () => (await getRun(s.sql, first.runId))?.status === 'running');
+  const second = await launch('latest_wins');
+  const [a, b] = await Promise.all([s.wait(first.runId), s.wait(second.runId)]);
+  expect([a.status, b.status]).toEqual(['cancelled', 'succeeded']);
+});
+
+it('fail refuses a new run at the limit as failed, with the reason', async () => {
+  const first = await launch('strict');
+  const second = await launch('strict');
+  const row = await getRun(s.sql, second.runId);
+  expect(row?.status).toBe('failed');
+  expect(row?.error).toContain('strict already has 1 run in flight (limit 1)');
+  expect((await s.wait(first.runId)).status).toBe('succeeded');
+});
+
+it('applies the limit per concurrency key', async () => {
+  const eu = await launch('per_region', { region: 'eu' });
+  const us = await launch('per_region', { region: 'us' });
+  const eu2 = await launch('per_region', { region: 'eu' });
+  expect((await getRun(s.sql, eu2.runId))?.status).toBe('cancelled');
+  const [a, b] = await Promise.all([s.wait(eu.runId), s.wait(us.runId)]);
+  expect([a.status, b.status]).toEqual(['succeeded', 'succeeded']);
 });
