@@ -230,6 +230,13 @@ export const catalogue = {
     summary: 'An asset selection matches no asset.',
     message: ({ selection }) => `asset selection \`${selection}\` matches no asset`,
   }),
+  'schedule-dst-ambiguous': entry<{ cron: string; timezone: string; example: string }>({
+    severity: 'warning',
+    summary: 'A schedule fires inside a daylight-saving changeover of its time zone.',
+    message: (a) =>
+      `\`${a.cron}\` in ${a.timezone} fires at a time the clocks skip or repeat (e.g. ${a.example}): that day it runs never or at an unpredictable instant`,
+    hint: 'Schedule it outside the changeover hour, or use UTC.',
+  }),
   'script-not-found': entry<{ path: string }>({
     severity: 'warning',
     summary: 'A command argument looks like a project file that does not exist.',

@@ -198,3 +198,30 @@ export function formatInZone(instant: Date, timezone: string): string {
   if (!clock) throw new Error(`unknown time zone \`${timezone}\``);
   return formatInstant(instant.getTime(), clock.offsetAt(instant.getTime()));
 }
+
+// Zones change their DST rules rarely; checking the changeovers of a fixed year keeps validation free of the clock.
+const DST_REFERENCE_YEARS = [2026, 2027];
+
+/**
+ * The first time a schedule would fire inside a daylight-saving changeover of its zone (a wall-clock time
+ * that does not exist or that occurs twice), as `2026-03-29 02:30`; undefined when it never does. In the
+ * repeated hour Temporal fires irregularly, and a skipped time does not fire that day at all.
+ */
+export function dstChangeoverFire(expr: string, timezone: string): string | undefined {
+  const clock = zoneClock(timezone);
+  if (!clock || checkCron(expr)) return undefined;
+  // A schedule that fires every hour loses or repeats one hour's ticks and means no harm by it.
+  const fields = (NICKNAMES[expr.trim()] ?? expr.trim()).split(/\s+/);
+  if (fields[fields.length - 4] === '*') return undefined;
+  const job = compile(expr.trim());
+  for (const year of DST_REFERENCE_YEARS) {
+    for (const t of clock.transitions(year)) {
+      // The wall-clock span that is skipped (clocks forward) or repeated (clocks back).
+      const from = t.at + Math.min(t.before, t.after);
+      const to = t.at + Math.max(t.before, t.after);
+      const next = job.nextRun(new Date(from - 1000));
+      if (next && next.getTime() < to) return formatInstant(next.getTime(), 0).slice(0, 16).replace('T', ' ');
+    }
+  }
+  return undefined;
+}

@@ -77,6 +77,18 @@ export class ZoneClock {
     return this.offsetSince(this.segmentAt(wall - before));
   }
 
+  /** The instants in `year` (UTC) where the offset changes, with the offsets before and after. */
+  transitions(year: number): { at: number; before: number; after: number }[] {
+    const segments = this.year(year);
+    const out: { at: number; before: number; after: number }[] = [];
+    for (let i = 1; i < segments.length; i++) {
+      const prev = segments[i - 1]!;
+      const next = segments[i]!;
+      if (prev.offset !== next.offset) out.push({ at: next.start, before: prev.offset, after: next.offset });
+    }
+    return out;
+  }
+
   private year(year: number): Segment[] {
     let segments = this.years.get(year);
     if (!segments) {

@@ -1,6 +1,6 @@
 import { Cron } from 'croner';
 import { describe, expect, it } from 'vitest';
-import { checkCron, checkTimeZone, nextFires, temporalCronString } from '../../runtime/spec/cron.ts';
+import { checkCron, checkTimeZone, dstChangeoverFire, nextFires, temporalCronString } from '../../runtime/spec/cron.ts';
 
 const at = (iso: string) => new Date(iso);
 
@@ -186,5 +186,25 @@ describe('checkTimeZone', () => {
 
   it('refuses a bare offset', () => {
     expect(checkTimeZone('+02:00').ok).toBe(false);
+  });
+});
+
+describe('dstChangeoverFire', () => {
+  it('finds a daily schedule inside the hour Europe/Berlin skips', () => {
+    expect(dstChangeoverFire('30 2 * * *', 'Europe/Berlin')).toBe('2026-03-29 02:30');
+  });
+
+  it('finds a schedule inside the hour America/New_York repeats', () => {
+    expect(dstChangeoverFire('30 1 * * *', 'America/New_York')).toBe('2026-11-01 01:30');
+  });
+
+  it('accepts a schedule just after the changeover, any schedule in UTC, and hourly schedules', () => {
+    expect(dstChangeoverFire('0 3 * * *', 'Europe/Berlin')).toBeUndefined();
+    expect(dstChangeoverFire('30 2 * * *', 'UTC')).toBeUndefined();
+    expect(dstChangeoverFire('*/10 * * * *', 'Europe/Berlin')).toBeUndefined();
+  });
+
+  it('accepts a schedule whose days never meet a changeover', () => {
+    expect(dstChangeoverFire('30 2 * 1 *', 'Europe/Berlin')).toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
 // Checks values whose validity the schema cannot express: cron expressions, IANA time zones, retry bounds.
 import { diagnostic } from '../diagnostics.ts';
-import { checkCron, checkTimeZone } from '../cron.ts';
+import { checkCron, checkTimeZone, dstChangeoverFire } from '../cron.ts';
 import { parseDuration } from '../durations.ts';
 import { placeOf, valid, type Decl } from '../model.ts';
 import type { Asset, PartitionDefinition, Pipeline, Retry, Schedule } from '../generated/types.ts';
@@ -10,6 +10,7 @@ export function checkValues(ctx: CheckContext): void {
   for (const decl of valid<Schedule>(ctx.model, 'schedules')) {
     cron(ctx, decl, decl.value.cron, ['cron']);
     zone(ctx, decl, decl.value.timezone, ['timezone']);
+    changeover(ctx, decl, decl.value.cron, decl.value.timezone ?? 'UTC');
   }
   for (const decl of valid<PartitionDefinition>(ctx.model, 'partitions')) {
     if (decl.value.kind === 'time') zone(ctx, decl, decl.value.timezone, ['timezone']);
@@ -47,6 +48,15 @@ function cron(ctx: CheckContext, decl: Decl<unknown>, expr: string | undefined, 
   if (!cronProblems.has(expr)) cronProblems.set(expr, checkCron(expr));
   const detail = cronProblems.get(expr);
   if (detail) ctx.report(diagnostic('invalid-cron', { value: expr, detail }, placeOf(decl, {}, ...path)));
+}
+
+const changeovers = new Map<string, string | undefined>();
+
+function changeover(ctx: CheckContext, decl: Decl<unknown>, expr: string, timezone: string): void {
+  const key = `${expr}\u0000${timezone}`;
+  if (!changeovers.has(key)) changeovers.set(key, dstChangeoverFire(expr, timezone));
+  const example = changeovers.get(key);
+  if (example) ctx.report(diagnostic('schedule-dst-ambiguous', { cron: expr, timezone, example }, placeOf(decl, {}, 'cron')));
 }
 
 function zone(ctx: CheckContext, decl: Decl<unknown>, name: string | undefined, path: (string | number)[]): void {
