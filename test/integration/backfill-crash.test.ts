@@ -1,11 +1,10 @@
 // A backfill survives its worker being killed with SIGKILL: another worker process finishes it, and
 // every partition is materialized exactly once by exactly one run.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startBackfill } from '../../runtime/engine/backfills.ts';
 import { getBackfill } from '../../runtime/store/backfills.ts';
-import { testStack, WEIR_YAML, type TestStack } from './runs-helpers.ts';
-import { integrationEnv } from './setup/harness.ts';
+import { spawnWorker, testStack, WEIR_YAML, type TestStack } from './runs-helpers.ts';
 
 const SPECS = `
 partitions:
@@ -19,16 +18,11 @@ pipelines:
   slow: { select: slow_daily }
 `;
 
-const bin = new URL('../../runtime/cli/weir.mjs', import.meta.url).pathname;
 let s: TestStack;
 const workers: ChildProcess[] = [];
 
 function workerProcess(): ChildProcess {
-  const env = integrationEnv();
-  const child = spawn(process.execPath, [bin, 'worker', '--project', s.root], {
-    env: { ...process.env, DATABASE_URL: env.databaseUrl, TEMPORAL_ADDRESS: env.temporalAddress, TEMPORAL_NAMESPACE: env.namespace, WEIR_TASK_QUEUE: s.taskQueue },
-    stdio: 'ignore',
-  });
+  const child = spawnWorker(s);
   workers.push(child);
   return child;
 }

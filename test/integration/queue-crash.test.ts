@@ -1,10 +1,9 @@
 // Pipeline concurrency under a worker crash: runs queued behind a limit of 1 all finish, one at a time,
 // after the worker running the first one is killed with SIGKILL and another takes over.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { getRun } from '../../runtime/store/runs.ts';
-import { testStack, WEIR_YAML, type TestStack } from './runs-helpers.ts';
-import { integrationEnv } from './setup/harness.ts';
+import { spawnWorker, testStack, WEIR_YAML, type TestStack } from './runs-helpers.ts';
 
 const SPECS = `
 assets:
@@ -17,16 +16,11 @@ pipelines:
     concurrency: { limit: 1, behavior: queue }
 `;
 
-const bin = new URL('../../runtime/cli/weir.mjs', import.meta.url).pathname;
 let s: TestStack;
 const workers: ChildProcess[] = [];
 
 function workerProcess(): ChildProcess {
-  const env = integrationEnv();
-  const child = spawn(process.execPath, [bin, 'worker', '--project', s.root], {
-    env: { ...process.env, DATABASE_URL: env.databaseUrl, TEMPORAL_ADDRESS: env.temporalAddress, TEMPORAL_NAMESPACE: env.namespace, WEIR_TASK_QUEUE: s.taskQueue },
-    stdio: 'ignore',
-  });
+  const child = spawnWorker(s);
   workers.push(child);
   return child;
 }

@@ -1,5 +1,6 @@
 // Helpers for run integration tests: a project written to a temp folder, compiled, deployed, and a
 // real worker (the product's activities and workflows) on a task queue of its own.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { chmod, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -88,3 +89,14 @@ export async function testStack(files: Record<string, string>, opts: { env?: Rec
 export const WEIR_YAML = `project: runs-test
 specs: [specs]
 `;
+
+const bin = new URL('../../runtime/cli/weir.mjs', import.meta.url).pathname;
+
+/** A real `weir worker` process on the stack's task queue, so a test can kill it with SIGKILL. */
+export function spawnWorker(s: TestStack): ChildProcess {
+  const env = integrationEnv();
+  return spawn(process.execPath, [bin, 'worker', '--project', s.root], {
+    env: { ...process.env, DATABASE_URL: env.databaseUrl, TEMPORAL_ADDRESS: env.temporalAddress, TEMPORAL_NAMESPACE: env.namespace, WEIR_TASK_QUEUE: s.taskQueue },
+    stdio: 'ignore',
+  });
+}

@@ -1,10 +1,9 @@
 // A worker killed with SIGKILL mid-step: another worker finishes the run, and every record exists once.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { listMaterializationsOfRun } from '../../runtime/store/run-details.ts';
 import { listSteps } from '../../runtime/store/steps.ts';
-import { testStack, WEIR_YAML, type TestStack } from './runs-helpers.ts';
-import { integrationEnv } from './setup/harness.ts';
+import { spawnWorker, testStack, WEIR_YAML, type TestStack } from './runs-helpers.ts';
 
 const SPECS = `
 assets:
@@ -23,16 +22,11 @@ pipelines:
   crash: { select: "*" }
 `;
 
-const bin = new URL('../../runtime/cli/weir.mjs', import.meta.url).pathname;
 let s: TestStack;
 const workers: ChildProcess[] = [];
 
 function workerProcess(): ChildProcess {
-  const env = integrationEnv();
-  const child = spawn(process.execPath, [bin, 'worker', '--project', s.root], {
-    env: { ...process.env, DATABASE_URL: env.databaseUrl, TEMPORAL_ADDRESS: env.temporalAddress, TEMPORAL_NAMESPACE: env.namespace, WEIR_TASK_QUEUE: s.taskQueue },
-    stdio: 'ignore',
-  });
+  const child = spawnWorker(s);
   workers.push(child);
   return child;
 }
