@@ -1,7 +1,7 @@
 // What every semantic check receives: the model, the project's files, the asset graph and a sink for diagnostics.
 import type { Diagnostic } from '../diagnostics.ts';
 import type { NameGraph } from '../graph.ts';
-import type { Decl, ProjectModel } from '../model.ts';
+import { valid, type Decl, type ProjectModel } from '../model.ts';
 import type { Asset, Check, Pipeline, Step, Task } from '../generated/types.ts';
 
 export interface CheckContext {
@@ -23,15 +23,13 @@ export type StepSite =
 
 /** Every step of the valid declarations, with its key path relative to its declaration. */
 export function* stepSites(ctx: CheckContext): Iterable<StepSite> {
-  for (const decl of ctx.model.assets.values()) {
-    if (ctx.model.broken.has(`assets\u0000${decl.name}`)) continue;
+  for (const decl of valid<Asset>(ctx.model, 'assets')) {
     const asset = decl.value;
     if (asset.step) yield { kind: 'asset', decl, step: asset.step, path: ['step'] };
     const checks = asset.checks ?? [];
     for (let i = 0; i < checks.length; i++) yield { kind: 'check', decl, check: checks[i]!, path: ['checks', i] };
   }
-  for (const decl of ctx.model.pipelines.values()) {
-    if (ctx.model.broken.has(`pipelines\u0000${decl.name}`)) continue;
+  for (const decl of valid<Pipeline>(ctx.model, 'pipelines')) {
     for (const [task, t] of Object.entries(decl.value.tasks ?? {}) as [string, Task][]) {
       yield { kind: 'task', decl, task, step: t.step, path: ['tasks', task, 'step'] };
     }

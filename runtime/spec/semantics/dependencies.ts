@@ -1,6 +1,6 @@
 // Checks asset lineage: cycles, partition definitions, and whether each dependency's mapping fits both assets' partitions.
 import { diagnostic } from '../diagnostics.ts';
-import { placeOf, valid, type Decl } from '../model.ts';
+import { brokenKey, placeOf, valid, type Decl } from '../model.ts';
 import { checkMapping, validateDefinition, type Mapping } from '../partitions.ts';
 import { resolvePartitions } from '../resolve-partitions.ts';
 import type { Asset, PartitionDefinition } from '../generated/types.ts';
@@ -48,7 +48,7 @@ function checkMappings(ctx: CheckContext, decl: Decl<Asset>): void {
   const down = resolvePartitions(ctx.model, decl.value.partitions);
   (decl.value.deps ?? []).forEach((dep, i) => {
     const upstream = ctx.model.assets.get(depName(dep));
-    if (!upstream || ctx.model.broken.has(`assets\u0000${upstream.name}`)) return;
+    if (!upstream || ctx.model.broken.has(brokenKey('assets', upstream.name))) return;
     const up = resolvePartitions(ctx.model, upstream.value.partitions);
     const mapping = typeof dep === 'string' ? undefined : (dep.mapping as Mapping | undefined);
     const detail = checkMapping(down, up, mapping);

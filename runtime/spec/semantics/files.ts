@@ -1,8 +1,7 @@
 // Checks that the files steps and checks point at exist inside the project (paths are relative to the project root).
 import { posix } from 'node:path';
 import { diagnostic } from '../diagnostics.ts';
-import { placeOf } from '../model.ts';
-import type { Decl } from '../model.ts';
+import { placeOf, type Decl } from '../model.ts';
 import type { Asset } from '../generated/types.ts';
 import { stepSites, type CheckContext, type StepSite } from './context.ts';
 

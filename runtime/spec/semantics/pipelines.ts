@@ -3,7 +3,7 @@
 import { selectionGraph } from '../asset-graph.ts';
 import { diagnostic } from '../diagnostics.ts';
 import { NameGraph } from '../graph.ts';
-import { placeOf, valid, type Decl, type ProjectModel } from '../model.ts';
+import { brokenKey, placeOf, valid, type Decl, type ProjectModel } from '../model.ts';
 import { parseKey, type Partitions } from '../partitions.ts';
 import { resolvePartitions } from '../resolve-partitions.ts';
 import { parseSelection, unknownNames } from '../selection.ts';
@@ -113,7 +113,7 @@ export function pipelinePartitions(model: ProjectModel, pipeline: Pipeline, sele
 function checkTargetPartition(ctx: CheckContext, decl: Decl<unknown>, pipelineName: string, partition: string | undefined, path: string[]): void {
   if (partition === undefined) return;
   const pipeline = ctx.model.pipelines.get(pipelineName);
-  if (!pipeline || ctx.model.broken.has(`pipelines\u0000${pipelineName}`)) return;
+  if (!pipeline || ctx.model.broken.has(brokenKey('pipelines', pipelineName))) return;
   const selected = ctx.selected(pipelineName);
   const partitions = pipelinePartitions(ctx.model, pipeline.value, selected);
   const at = () => placeOf(decl, {}, ...path);
