@@ -15,7 +15,7 @@ import type { Plan } from '../../runtime/spec/plan.ts';
 import { evaluationTrail, freshnessViolations } from '../../runtime/store/automation.ts';
 import { connect, type Sql } from '../../runtime/store/db.ts';
 import { migrate } from '../../runtime/store/migrate.ts';
-import { writeProject } from './runs-helpers.ts';
+import { withCli, writeProject } from './runs-helpers.ts';
 import { createTestWorker, integrationEnv, type TestWorker } from './setup/harness.ts';
 
 const PROJECT = `auto${Date.now().toString(36)}`;
@@ -153,20 +153,12 @@ it('records one freshness violation while the last materialization is older than
 }, 30_000);
 
 it('weir why --format json shows the evaluation trail with its reasons, latest first', async () => {
-  const env = integrationEnv();
-  vi.stubEnv('DATABASE_URL', env.databaseUrl);
-  vi.stubEnv('TEMPORAL_ADDRESS', env.temporalAddress);
-  vi.stubEnv('TEMPORAL_NAMESPACE', env.namespace);
-  vi.stubEnv('WEIR_TASK_QUEUE', rc.taskQueue);
-  const out: string[] = [];
-  const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (out.push(String(chunk)), true));
-  try {
+  let printed = '';
+  await withCli(rc.taskQueue, async (out) => {
     await whyCommand('au_b', { project: root, partition: P, format: 'json' });
-  } finally {
-    write.mockRestore();
-    vi.unstubAllEnvs();
-  }
-  const trail = JSON.parse(out.join('')) as { action: string; reasons: string[]; runId: string | null; evaluatedAt: string }[];
+    printed = out.join('');
+  });
+  const trail = JSON.parse(printed) as { action: string; reasons: string[]; runId: string | null; evaluatedAt: string }[];
   const started = trail.find((e) => e.runId !== null)!;
   expect(started.action).toBe('run');
   expect(started.reasons[0]).toMatch(new RegExp(`^upstream au_a ${P} was materialized at .* and this partition never was$`));

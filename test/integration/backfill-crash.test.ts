@@ -1,10 +1,9 @@
 // A backfill survives its worker being killed with SIGKILL: another worker process finishes it, and
 // every partition is materialized exactly once by exactly one run.
-import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startBackfill } from '../../runtime/engine/backfills.ts';
 import { getBackfill } from '../../runtime/store/backfills.ts';
-import { spawnWorker, testStack, WEIR_YAML, type TestStack } from './runs-helpers.ts';
+import { processStack, type ProcessStack } from './runs-helpers.ts';
 
 const SPECS = `
 partitions:
@@ -18,26 +17,15 @@ pipelines:
   slow: { select: slow_daily }
 `;
 
-let s: TestStack;
-const workers: ChildProcess[] = [];
-
-function workerProcess(): ChildProcess {
-  const child = spawnWorker(s);
-  workers.push(child);
-  return child;
-}
+let s: ProcessStack;
 
 beforeAll(async () => {
-  s = await testStack({ 'weir.yaml': WEIR_YAML, 'specs/main.yaml': SPECS });
-  await s.worker.shutdown(); // only the worker processes below poll the queue
+  s = await processStack(SPECS);
 });
-afterAll(async () => {
-  for (const w of workers) w.kill('SIGKILL');
-  await s?.close();
-});
+afterAll(async () => s?.close());
 
 it('finishes a backfill on another worker after kill -9, each partition materialized once', async () => {
-  const doomed = workerProcess();
+  const doomed = s.spawnWorker();
   const id = await startBackfill(s.rc, s.plan, { pipeline: 'slow', from: '2026-02-01', to: '2026-02-12', reprocess: 'all', parallel: 3 });
   for (let i = 0; i < 300; i++) {
     const [row] = await s.sql<{ n: number }[]>`select count(*)::int as n from backfill_partitions where backfill_id = ${id} and status = 'succeeded'`;
@@ -45,7 +33,7 @@ it('finishes a backfill on another worker after kill -9, each partition material
     await new Promise((r) => setTimeout(r, 100));
   }
   doomed.kill('SIGKILL');
-  workerProcess();
+  s.spawnWorker();
   let status = 'running';
   for (let i = 0; i < 600 && (status === 'running' || status === 'paused'); i++) {
     status = (await getBackfill(s.sql, id))?.status ?? 'missing';

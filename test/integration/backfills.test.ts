@@ -2,7 +2,7 @@
 // `missing`, pause/resume, continue-as-new, and a worker replaced mid-way losing and duplicating nothing.
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { backfillsShowCommand, backfillCommand } from '../../runtime/cli/backfills.ts';
 import { compileProject } from '../../runtime/cli/project.ts';
 import { createRunActivities } from '../../runtime/engine/activities.ts';
@@ -13,7 +13,7 @@ import type { Plan } from '../../runtime/spec/plan.ts';
 import { countPartitions, getBackfill } from '../../runtime/store/backfills.ts';
 import { connect, type Sql } from '../../runtime/store/db.ts';
 import { migrate } from '../../runtime/store/migrate.ts';
-import { writeProject } from './runs-helpers.ts';
+import { withCli, writeProject } from './runs-helpers.ts';
 import { createTestWorker, integrationEnv, type TestWorker } from './setup/harness.ts';
 
 const SPECS = `
@@ -185,14 +185,7 @@ it('resumes on a second worker after the first is shut down mid-way, losing and 
 });
 
 it('weir backfill prints the id alone; weir backfills show --format json reports status and counts', async () => {
-  const env = integrationEnv();
-  vi.stubEnv('DATABASE_URL', env.databaseUrl);
-  vi.stubEnv('TEMPORAL_ADDRESS', env.temporalAddress);
-  vi.stubEnv('TEMPORAL_NAMESPACE', env.namespace);
-  vi.stubEnv('WEIR_TASK_QUEUE', rc.taskQueue);
-  const out: string[] = [];
-  const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (out.push(String(chunk)), true));
-  try {
+  await withCli(rc.taskQueue, async (out) => {
     await backfillCommand('spot', { project: root, partitions: '2026-05-01,2026-05-02', reprocess: 'all', parallel: '2' });
     const id = out.join('').trim();
     expect(id).toMatch(/^bf[0-9a-z]+$/);
@@ -201,8 +194,5 @@ it('weir backfill prints the id alone; weir backfills show --format json reports
     await backfillsShowCommand(id, { project: root, format: 'json' });
     const shown = JSON.parse(out.join('')) as { id: string; status: string; partitions: Record<string, number> };
     expect(shown).toMatchObject({ id, status: 'succeeded', partitions: { total: 2, succeeded: 2, failed: 0, pending: 0 } });
-  } finally {
-    write.mockRestore();
-    vi.unstubAllEnvs();
-  }
+  });
 });

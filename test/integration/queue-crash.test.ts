@@ -1,9 +1,8 @@
 // Pipeline concurrency under a worker crash: runs queued behind a limit of 1 all finish, one at a time,
 // after the worker running the first one is killed with SIGKILL and another takes over.
-import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { getRun } from '../../runtime/store/runs.ts';
-import { spawnWorker, testStack, WEIR_YAML, type TestStack } from './runs-helpers.ts';
+import { processStack, type ProcessStack } from './runs-helpers.ts';
 
 const SPECS = `
 assets:
@@ -16,33 +15,22 @@ pipelines:
     concurrency: { limit: 1, behavior: queue }
 `;
 
-let s: TestStack;
-const workers: ChildProcess[] = [];
-
-function workerProcess(): ChildProcess {
-  const child = spawnWorker(s);
-  workers.push(child);
-  return child;
-}
+let s: ProcessStack;
 
 beforeAll(async () => {
-  s = await testStack({ 'weir.yaml': WEIR_YAML, 'specs/main.yaml': SPECS });
-  await s.worker.shutdown();
+  s = await processStack(SPECS);
 });
-afterAll(async () => {
-  for (const w of workers) w.kill('SIGKILL');
-  await s?.close();
-});
+afterAll(async () => s?.close());
 
 it('never runs two at once and leaves nothing stuck in the queue after kill -9 of the worker', async () => {
-  const doomed = workerProcess();
+  const doomed = s.spawnWorker();
   const ids = [await s.start('one_at_a_time'), await s.start('one_at_a_time'), await s.start('one_at_a_time')];
   for (let i = 0; i < 300; i++) {
     if ((await getRun(s.sql, ids[0]!))?.status === 'running') break;
     await new Promise((r) => setTimeout(r, 100));
   }
   doomed.kill('SIGKILL');
-  workerProcess();
+  s.spawnWorker();
   const runs = await Promise.all(ids.map((id) => s.wait(id)));
   expect(runs.map((r) => r.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
   // Never two at once: each run started after the previous one finished.

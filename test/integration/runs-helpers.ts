@@ -15,6 +15,7 @@ import type { Plan } from '../../runtime/spec/plan.ts';
 import { connect, type Sql } from '../../runtime/store/db.ts';
 import { migrate } from '../../runtime/store/migrate.ts';
 import type { RunRow } from '../../runtime/store/runs.ts';
+import { vi } from 'vitest';
 import { integrationEnv } from './setup/harness.ts';
 
 export interface TestStack {
@@ -92,11 +93,50 @@ specs: [specs]
 
 const bin = new URL('../../runtime/cli/weir.mjs', import.meta.url).pathname;
 
-/** A real `weir worker` process on the stack's task queue, so a test can kill it with SIGKILL. */
-export function spawnWorker(s: TestStack): ChildProcess {
+export interface ProcessStack extends TestStack {
+  /** Starts a real `weir worker` process on the stack's task queue, so a test can kill it with SIGKILL. */
+  spawnWorker(): ChildProcess;
+}
+
+/** A test stack whose work is done only by `weir worker` processes (killed, all of them, on close). */
+export async function processStack(specs: string): Promise<ProcessStack> {
+  const s = await testStack({ 'weir.yaml': WEIR_YAML, 'specs/main.yaml': specs });
+  await s.worker.shutdown();
+  const children: ChildProcess[] = [];
   const env = integrationEnv();
-  return spawn(process.execPath, [bin, 'worker', '--project', s.root], {
-    env: { ...process.env, DATABASE_URL: env.databaseUrl, TEMPORAL_ADDRESS: env.temporalAddress, TEMPORAL_NAMESPACE: env.namespace, WEIR_TASK_QUEUE: s.taskQueue },
-    stdio: 'ignore',
-  });
+  return {
+    ...s,
+    spawnWorker() {
+      const child = spawn(process.execPath, [bin, 'worker', '--project', s.root], {
+        env: { ...process.env, DATABASE_URL: env.databaseUrl, TEMPORAL_ADDRESS: env.temporalAddress, TEMPORAL_NAMESPACE: env.namespace, WEIR_TASK_QUEUE: s.taskQueue },
+        stdio: 'ignore',
+      });
+      children.push(child);
+      return child;
+    },
+    async close() {
+      for (const child of children) child.kill('SIGKILL');
+      await s.close();
+    },
+  };
+}
+
+/**
+ * Runs CLI command functions against the suite's stack (found through DATABASE_URL/TEMPORAL_* as in
+ * production), with their stdout collected in `out`; the environment and stdout are restored afterwards.
+ */
+export async function withCli(taskQueue: string, fn: (out: string[]) => Promise<void>): Promise<void> {
+  const env = integrationEnv();
+  vi.stubEnv('DATABASE_URL', env.databaseUrl);
+  vi.stubEnv('TEMPORAL_ADDRESS', env.temporalAddress);
+  vi.stubEnv('TEMPORAL_NAMESPACE', env.namespace);
+  vi.stubEnv('WEIR_TASK_QUEUE', taskQueue);
+  const out: string[] = [];
+  const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (out.push(String(chunk)), true));
+  try {
+    await fn(out);
+  } finally {
+    write.mockRestore();
+    vi.unstubAllEnvs();
+  }
 }

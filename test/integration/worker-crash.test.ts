@@ -1,9 +1,8 @@
 // A worker killed with SIGKILL mid-step: another worker finishes the run, and every record exists once.
-import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { listMaterializationsOfRun } from '../../runtime/store/run-details.ts';
 import { listSteps } from '../../runtime/store/steps.ts';
-import { spawnWorker, testStack, WEIR_YAML, type TestStack } from './runs-helpers.ts';
+import { processStack, type ProcessStack } from './runs-helpers.ts';
 
 const SPECS = `
 assets:
@@ -22,27 +21,15 @@ pipelines:
   crash: { select: "*" }
 `;
 
-let s: TestStack;
-const workers: ChildProcess[] = [];
-
-function workerProcess(): ChildProcess {
-  const child = spawnWorker(s);
-  workers.push(child);
-  return child;
-}
+let s: ProcessStack;
 
 beforeAll(async () => {
-  // The in-process worker of the stack is stopped: only the worker processes below poll the queue.
-  s = await testStack({ 'weir.yaml': WEIR_YAML, 'specs/main.yaml': SPECS });
-  await s.worker.shutdown();
+  s = await processStack(SPECS);
 });
-afterAll(async () => {
-  for (const w of workers) w.kill('SIGKILL');
-  await s?.close();
-});
+afterAll(async () => s?.close());
 
 it('finishes the run on another worker after kill -9 mid-step, with every record exactly once', async () => {
-  const doomed = workerProcess();
+  const doomed = s.spawnWorker();
   const runId = await s.start('crash');
   // Wait until the long step is running on the doomed worker, then kill it without warning.
   for (let i = 0; i < 300; i++) {
@@ -51,7 +38,7 @@ it('finishes the run on another worker after kill -9 mid-step, with every record
     await new Promise((r) => setTimeout(r, 100));
   }
   doomed.kill('SIGKILL');
-  workerProcess();
+  s.spawnWorker();
   const run = await s.wait(runId);
   expect(run.status).toBe('succeeded');
 
